@@ -1,0 +1,91 @@
+"""Central's configuration: validated once at start-up, unknown keys rejected.
+
+Sources, later ones winning: defaults, the TOML file given with ``--config``, then
+command-line flags (and ``REDIS_URL`` for the store).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from checkpoint.errors import ConfigError
+
+DEFAULT_GRPC = "127.0.0.1:50051"
+
+
+def default_data_dir() -> Path:
+    """``$XDG_DATA_HOME/checkpoint`` or ``~/.local/share/checkpoint``."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "checkpoint"
+
+
+class ScreeningConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min_confidence: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="A non-matching plate read below this confidence gets CHECK, not PASS.",
+    )
+    min_lookalike_score: float = Field(
+        0.6,
+        ge=0.0,
+        le=1.0,
+        description="Look-alike matches scoring below this are ignored.",
+    )
+
+
+class CentralConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    grpc: str = Field(DEFAULT_GRPC, description="HOST:PORT the gRPC services listen on.")
+    redis_url: str | None = Field(
+        None, description="External Redis; none starts an embedded one under data_dir."
+    )
+    data_dir: Path = Field(default_factory=default_data_dir, description="Embedded Redis home.")
+    max_message_bytes: int = Field(
+        8 * 1024 * 1024,
+        ge=64 * 1024,
+        le=64 * 1024 * 1024,
+        description="Largest gRPC message accepted; larger ones get RESOURCE_EXHAUSTED.",
+    )
+    workers: int = Field(
+        64,
+        ge=4,
+        le=1024,
+        description="gRPC worker threads; each open Subscribe stream holds one.",
+    )
+    change_retention: int = Field(
+        2_000_000, ge=1000, description="Watchlist changes kept in the change stream."
+    )
+    screening: ScreeningConfig = Field(default_factory=ScreeningConfig)
+
+
+def load_config(path: Path | None = None, **overrides: Any) -> CentralConfig:
+    """Read the TOML file (if any), apply non-None overrides, validate.
+
+    Raises:
+        ConfigError: unreadable file, unknown keys or values out of bounds, with the
+            offending key named.
+    """
+    raw: dict[str, Any] = {}
+    if path is not None:
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read config {path}: {exc}") from exc
+        raw = raw.get("central", raw)
+    raw.update({key: value for key, value in overrides.items() if value is not None})
+    try:
+        return CentralConfig.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"invalid central config: {problems}") from exc

@@ -1,0 +1,114 @@
+"""Central: the gRPC server with its servicers, health service and Redis store.
+
+`Central` owns everything it starts (embedded Redis, Redis client, gRPC server) and
+releases it on `close()`, so tests and the demo run it in-process on loopback.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent import futures
+from contextlib import ExitStack
+from types import TracebackType
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+
+from central.config import CentralConfig
+from central.redis_server import open_redis
+from central.services.screening import ScreeningServicer
+from central.services.watchlist import WatchlistServicer
+from central.store import WatchlistStore
+from checkpoint.errors import ConfigError
+from checkpoint.screening import ScreeningPolicy
+from proto import checkpoint_pb2_grpc as pb_grpc
+
+logger = logging.getLogger(__name__)
+
+SERVICES = ("checkpoint.v1.Watchlist", "checkpoint.v1.Screening")
+
+
+class Central:
+    """The central service, started by `start()` and stopped by `close()`.
+
+    Example:
+        >>> with Central(CentralConfig(grpc="127.0.0.1:0")) as central:  # doctest: +SKIP
+        ...     print(central.address)
+    """
+
+    def __init__(self, config: CentralConfig) -> None:
+        self.config = config
+        self.port = 0
+        self.stopping = threading.Event()
+        self._stack = ExitStack()
+        self._server: grpc.Server | None = None
+        self.store: WatchlistStore | None = None
+
+    @property
+    def address(self) -> str:
+        host = self.config.grpc.rsplit(":", 1)[0]
+        return f"{host}:{self.port}"
+
+    def start(self) -> None:
+        try:
+            client = self._stack.enter_context(
+                open_redis(self.config.redis_url, self.config.data_dir)
+            )
+            self.store = WatchlistStore(client, change_retention=self.config.change_retention)
+            self._server = self._build_server(self.store)
+            self._server.start()
+        except BaseException:
+            self.close()
+            raise
+        logger.info("central listening grpc=%s data_dir=%s", self.address, self.config.data_dir)
+
+    def _build_server(self, store: WatchlistStore) -> grpc.Server:
+        limit = self.config.max_message_bytes
+        server = grpc.server(
+            futures.ThreadPoolExecutor(max_workers=self.config.workers, thread_name_prefix="grpc"),
+            options=[
+                ("grpc.max_receive_message_length", limit),
+                ("grpc.max_send_message_length", limit),
+            ],
+        )
+        policy = ScreeningPolicy(
+            min_confidence=self.config.screening.min_confidence,
+            min_lookalike_score=self.config.screening.min_lookalike_score,
+        )
+        pb_grpc.add_WatchlistServicer_to_server(WatchlistServicer(store, self.stopping), server)
+        pb_grpc.add_ScreeningServicer_to_server(ScreeningServicer(store, policy), server)
+        health_servicer = health.HealthServicer()
+        health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+        for name in (*SERVICES, ""):
+            health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+        self.port = server.add_insecure_port(self.config.grpc)
+        if self.port == 0:
+            raise ConfigError(f"cannot listen on {self.config.grpc}: address in use or invalid")
+        self._health = health_servicer
+        return server
+
+    def wait(self) -> None:
+        """Block until the server stops (Ctrl-C in the CLI)."""
+        if self._server is not None:
+            self._server.wait_for_termination()
+
+    def close(self) -> None:
+        self.stopping.set()
+        if self._server is not None:
+            self._health.enter_graceful_shutdown()
+            self._server.stop(grace=2).wait()
+            self._server = None
+        self._stack.close()
+
+    def __enter__(self) -> Central:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

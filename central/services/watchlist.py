@@ -1,0 +1,183 @@
+"""gRPC Watchlist servicer: translates messages and calls the store; no rules live here."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import grpc
+
+from central.services.errors import grpc_errors
+from central.store import Change, ChangeOp, WatchlistStore
+from checkpoint import plates, wire
+from checkpoint.errors import InvalidInput, NotFound
+from checkpoint.matching import match_plate
+from checkpoint.watchlist import (
+    EntryKind,
+    WatchlistEntry,
+    make_entry,
+    normalize_key,
+    plate_kind_for,
+)
+from proto import checkpoint_pb2 as pb
+from proto import checkpoint_pb2_grpc as pb_grpc
+
+logger = logging.getLogger(__name__)
+
+SUBSCRIBE_POLL_MS = 1000
+
+
+def validate_entry(message: pb.WatchlistEntry, actor: str) -> WatchlistEntry:
+    """Rebuild an entry from the wire through the domain validation."""
+    raw = wire.entry_from_pb(message)
+    kind = wire.kind_from_pb(message.kind) or plate_kind_for(message.key)
+    return make_entry(
+        kind,
+        raw.key,
+        raw.reason,
+        category=raw.category,
+        severity=raw.severity,
+        created_by=raw.created_by or actor,
+        valid_from=raw.valid_from,
+        valid_until=raw.valid_until,
+        attributes=raw.attributes,
+    )
+
+
+def _kind_and_key(kind: int, key: str) -> tuple[EntryKind, str]:
+    resolved = wire.kind_from_pb(kind) or plate_kind_for(key)
+    return resolved, normalize_key(resolved, key)
+
+
+def change_to_pb(change: Change) -> pb.WatchlistChange:
+    op = pb.WatchlistChange.UPSERT if change.op is ChangeOp.UPSERT else pb.WatchlistChange.REMOVE
+    return pb.WatchlistChange(
+        op=op,
+        version=change.version,
+        kind=wire.kind_to_pb(change.kind),
+        key=change.key,
+        entry=wire.entry_to_pb(change.entry) if change.entry is not None else None,
+        actor=change.actor,
+        at=wire.ts(change.at),
+    )
+
+
+class WatchlistServicer(pb_grpc.WatchlistServicer):  # type: ignore[misc]
+    def __init__(self, store: WatchlistStore, stopping: threading.Event) -> None:
+        self._store = store
+        self._stopping = stopping
+
+    def Upsert(  # noqa: N802
+        self, request: pb.UpsertRequest, context: grpc.ServicerContext
+    ) -> pb.UpsertResponse:
+        with grpc_errors(context):
+            entry = validate_entry(request.entry, actor="operator")
+            stored = self._store.upsert(entry, actor=entry.created_by)
+            return pb.UpsertResponse(entry=wire.entry_to_pb(stored))
+
+    def Remove(  # noqa: N802
+        self, request: pb.RemoveRequest, context: grpc.ServicerContext
+    ) -> pb.RemoveResponse:
+        with grpc_errors(context):
+            kind, key = _kind_and_key(request.kind, request.key)
+            version = self._store.remove(kind, key, actor="operator")
+            return pb.RemoveResponse(
+                removed=version is not None, version=version or self._store.version()
+            )
+
+    def Get(  # noqa: N802
+        self, request: pb.GetRequest, context: grpc.ServicerContext
+    ) -> pb.WatchlistEntry:
+        with grpc_errors(context):
+            kind, key = _kind_and_key(request.kind, request.key)
+            entry = self._store.get(kind, key)
+            if entry is None:
+                raise NotFound(f"no {kind.value} entry {key!r} on the watchlist")
+            return wire.entry_to_pb(entry)
+
+    def List(  # noqa: N802
+        self, request: pb.ListRequest, context: grpc.ServicerContext
+    ) -> Iterator[pb.WatchlistEntry]:
+        with grpc_errors(context):
+            for entry in self._store.iter_entries(wire.kind_from_pb(request.kind)):
+                yield wire.entry_to_pb(entry)
+
+    def Export(  # noqa: N802
+        self, request: pb.ExportRequest, context: grpc.ServicerContext
+    ) -> Iterator[pb.WatchlistEntry]:
+        with grpc_errors(context):
+            for entry in self._store.iter_entries(wire.kind_from_pb(request.kind)):
+                yield wire.entry_to_pb(entry)
+
+    def Import(  # noqa: N802
+        self, request_iterator: Iterator[pb.ImportRequest], context: grpc.ServicerContext
+    ) -> pb.ImportResponse:
+        """Validate every row first; apply nothing when any is bad unless told to skip."""
+        with grpc_errors(context):
+            options = pb.ImportOptions()
+            valid: list[WatchlistEntry] = []
+            errors: list[pb.RowError] = []
+            for number, item in enumerate(request_iterator):
+                if number == 0:
+                    options = item.options
+                actor = options.created_by or "import"
+                for row in item.rows:
+                    try:
+                        valid.append(validate_entry(row.entry, actor=actor))
+                    except InvalidInput as exc:
+                        errors.append(pb.RowError(line=row.line, message=str(exc)))
+            if errors and not options.skip_invalid:
+                logger.info(
+                    "watchlist import refused rows=%d bad=%d", len(valid) + len(errors), len(errors)
+                )
+                return pb.ImportResponse(
+                    applied=0, rejected=len(errors), errors=errors, version=self._store.version()
+                )
+            applied = self._store.upsert_many(valid, actor=options.created_by or "import")
+            return pb.ImportResponse(
+                applied=applied,
+                rejected=len(errors),
+                errors=errors,
+                version=self._store.version(),
+            )
+
+    def Check(  # noqa: N802
+        self, request: pb.CheckRequest, context: grpc.ServicerContext
+    ) -> pb.CheckResponse:
+        with grpc_errors(context):
+            plate = plates.parse(request.plate).text
+            version = self._store.version()
+            matches = match_plate(plate, self._store, datetime.now(tz=UTC))
+            return pb.CheckResponse(
+                plate=plate, matches=[wire.match_to_pb(m) for m in matches], version=version
+            )
+
+    def Subscribe(  # noqa: N802
+        self, request: pb.SubscribeRequest, context: grpc.ServicerContext
+    ) -> Iterator[pb.WatchlistChange]:
+        """Replay changes after `since_version`, then stream live ones until cancelled.
+
+        When the change stream no longer reaches back that far, send RESET and a snapshot.
+        """
+        version = request.since_version
+        with grpc_errors(context):
+            while context.is_active() and not self._stopping.is_set():
+                batch = self._store.changes_since(version, block_ms=SUBSCRIBE_POLL_MS)
+                if batch.reset:
+                    current, entries = self._store.snapshot()
+                    yield pb.WatchlistChange(op=pb.WatchlistChange.RESET, version=current)
+                    for entry in entries:
+                        yield pb.WatchlistChange(
+                            op=pb.WatchlistChange.UPSERT,
+                            version=entry.version,
+                            kind=wire.kind_to_pb(entry.kind),
+                            key=entry.key,
+                            entry=wire.entry_to_pb(entry),
+                        )
+                    version = current
+                    continue
+                for change in batch.changes:
+                    yield change_to_pb(change)
+                    version = change.version

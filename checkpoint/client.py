@@ -1,0 +1,151 @@
+"""A typed client for central's gRPC services, used by the CLI and the edge.
+
+Turns gRPC failures into the product's errors so callers never parse status codes:
+INVALID_ARGUMENT -> `InvalidInput`, NOT_FOUND -> `NotFound`, an unreachable central or a
+passed deadline -> `CentralUnavailable`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from types import TracebackType
+
+import grpc
+
+from checkpoint.batching import batched
+from checkpoint.errors import (
+    CentralUnavailable,
+    CheckpointError,
+    InvalidInput,
+    NotFound,
+)
+from proto import checkpoint_pb2 as pb
+from proto import checkpoint_pb2_grpc as pb_grpc
+
+DEFAULT_TIMEOUT_S = 10.0
+MAX_MESSAGE_BYTES = 8 * 1024 * 1024
+IMPORT_CHUNK_ROWS = 1000
+
+_UNAVAILABLE = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED}
+
+
+def translate(exc: grpc.RpcError, address: str) -> CheckpointError:
+    """The product error for a failed call, keeping central's message."""
+    code = exc.code()
+    detail = exc.details() or str(code)
+    if code == grpc.StatusCode.INVALID_ARGUMENT:
+        return InvalidInput(detail)
+    if code == grpc.StatusCode.NOT_FOUND:
+        return NotFound(detail)
+    if code in _UNAVAILABLE:
+        return CentralUnavailable(f"central at {address} is unreachable: {detail}")
+    return CheckpointError(f"central at {address} answered {code.name}: {detail}")
+
+
+class CentralClient:
+    """gRPC stubs for one central, over a channel closed by `close()`.
+
+    Example:
+        >>> with CentralClient("127.0.0.1:50051") as client:  # doctest: +SKIP
+        ...     client.check("冀A12345")
+    """
+
+    def __init__(self, address: str, *, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
+        self.address = address
+        self.timeout_s = timeout_s
+        self._channel = grpc.insecure_channel(
+            address,
+            options=[
+                ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+                ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+            ],
+        )
+        self.watchlist = pb_grpc.WatchlistStub(self._channel)
+        self.screening = pb_grpc.ScreeningStub(self._channel)
+        self.alerts = pb_grpc.AlertsStub(self._channel)
+
+    def check(self, plate: str) -> pb.CheckResponse:
+        try:
+            response: pb.CheckResponse = self.watchlist.Check(
+                pb.CheckRequest(plate=plate), timeout=self.timeout_s
+            )
+        except grpc.RpcError as exc:
+            raise translate(exc, self.address) from None
+        return response
+
+    def upsert(self, entry: pb.WatchlistEntry) -> pb.WatchlistEntry:
+        try:
+            response: pb.UpsertResponse = self.watchlist.Upsert(
+                pb.UpsertRequest(entry=entry), timeout=self.timeout_s
+            )
+        except grpc.RpcError as exc:
+            raise translate(exc, self.address) from None
+        return response.entry
+
+    def get(self, key: str, kind: pb.EntryKind = pb.ENTRY_KIND_UNSPECIFIED) -> pb.WatchlistEntry:
+        try:
+            response: pb.WatchlistEntry = self.watchlist.Get(
+                pb.GetRequest(kind=kind, key=key),
+                timeout=self.timeout_s,
+            )
+        except grpc.RpcError as exc:
+            raise translate(exc, self.address) from None
+        return response
+
+    def remove(self, key: str, kind: pb.EntryKind = pb.ENTRY_KIND_UNSPECIFIED) -> pb.RemoveResponse:
+        try:
+            response: pb.RemoveResponse = self.watchlist.Remove(
+                pb.RemoveRequest(kind=kind, key=key),
+                timeout=self.timeout_s,
+            )
+        except grpc.RpcError as exc:
+            raise translate(exc, self.address) from None
+        return response
+
+    def entries(
+        self, kind: pb.EntryKind = pb.ENTRY_KIND_UNSPECIFIED
+    ) -> Iterator[pb.WatchlistEntry]:
+        """Every entry of `kind` (all kinds when unspecified), streamed."""
+        try:
+            yield from self.watchlist.Export(pb.ExportRequest(kind=kind))
+        except grpc.RpcError as exc:
+            raise translate(exc, self.address) from None
+
+    def import_rows(
+        self, rows: Iterable[pb.ImportRow], *, skip_invalid: bool, created_by: str
+    ) -> pb.ImportResponse:
+        def requests() -> Iterator[pb.ImportRequest]:
+            yield pb.ImportRequest(
+                options=pb.ImportOptions(skip_invalid=skip_invalid, created_by=created_by)
+            )
+            for chunk in batched(rows, IMPORT_CHUNK_ROWS):
+                yield pb.ImportRequest(rows=chunk)
+
+        try:
+            response: pb.ImportResponse = self.watchlist.Import(requests(), timeout=600)
+        except grpc.RpcError as exc:
+            raise translate(exc, self.address) from None
+        return response
+
+    def screen(self, passage: pb.Passage, timeout_s: float | None = None) -> pb.ScreenResponse:
+        try:
+            response: pb.ScreenResponse = self.screening.Screen(
+                pb.ScreenRequest(passage=passage), timeout=timeout_s or self.timeout_s
+            )
+        except grpc.RpcError as exc:
+            raise translate(exc, self.address) from None
+        return response
+
+    def close(self) -> None:
+        self._channel.close()
+
+    def __enter__(self) -> CentralClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

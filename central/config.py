@@ -6,22 +6,18 @@ command-line flags (and ``REDIS_URL`` for the store).
 
 from __future__ import annotations
 
-import os
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from central.alerts.config import AlertsConfig
+from central.auth import AuthConfig
 from checkpoint.errors import ConfigError
+from checkpoint.paths import default_data_dir
 
 DEFAULT_GRPC = "127.0.0.1:50051"
-
-
-def default_data_dir() -> Path:
-    """``$XDG_DATA_HOME/checkpoint`` or ``~/.local/share/checkpoint``."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "checkpoint"
 
 
 class ScreeningConfig(BaseModel):
@@ -65,6 +61,11 @@ class CentralConfig(BaseModel):
         2_000_000, ge=1000, description="Watchlist changes kept in the change stream."
     )
     screening: ScreeningConfig = Field(default_factory=ScreeningConfig)
+    http: str | None = Field(
+        None, description="HOST:PORT of the tablet page and JSON API; none: not served."
+    )
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+    auth: AuthConfig = Field(default_factory=AuthConfig)
 
 
 def load_config(path: Path | None = None, **overrides: Any) -> CentralConfig:
@@ -80,7 +81,11 @@ def load_config(path: Path | None = None, **overrides: Any) -> CentralConfig:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise ConfigError(f"cannot read config {path}: {exc}") from exc
+        # [[auth.tokens]] may sit at the top level of the file, beside [central].
+        auth = raw.get("auth") if "central" in raw else None
         raw = raw.get("central", raw)
+        if auth is not None:
+            raw = {**raw, "auth": auth}
     raw.update({key: value for key, value in overrides.items() if value is not None})
     try:
         return CentralConfig.model_validate(raw)

@@ -15,8 +15,13 @@ from types import TracebackType
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
+from central.alerts.escalator import Escalator
+from central.alerts.store import AlertStore
+from central.auth import Authenticator, AuthInterceptor, check_bind
 from central.config import CentralConfig
+from central.passages import PassageLog
 from central.redis_server import open_redis
+from central.services.alerts import AlertsServicer
 from central.services.screening import ScreeningServicer
 from central.services.watchlist import WatchlistServicer
 from central.store import WatchlistStore
@@ -26,7 +31,7 @@ from proto import checkpoint_pb2_grpc as pb_grpc
 
 logger = logging.getLogger(__name__)
 
-SERVICES = ("checkpoint.v1.Watchlist", "checkpoint.v1.Screening")
+SERVICES = ("checkpoint.v1.Watchlist", "checkpoint.v1.Screening", "checkpoint.v1.Alerts")
 
 
 class Central:
@@ -44,6 +49,10 @@ class Central:
         self._stack = ExitStack()
         self._server: grpc.Server | None = None
         self.store: WatchlistStore | None = None
+        self.alerts: AlertStore | None = None
+        self.auth = Authenticator(config.auth)
+        self.http_url: str | None = None
+        """The tablet page's base URL once started with `config.http` (port 0 resolved)."""
 
     @property
     def address(self) -> str:
@@ -55,15 +64,26 @@ class Central:
             client = self._stack.enter_context(
                 open_redis(self.config.redis_url, self.config.data_dir)
             )
+            check_bind(self.auth, {"grpc": self.config.grpc, "http": self.config.http})
             self.store = WatchlistStore(client, change_retention=self.config.change_retention)
-            self._server = self._build_server(self.store)
+            self.alerts = AlertStore(client, self.config.alerts)
+            self._stack.callback(self.alerts.close)
+            self._server = self._build_server(self.store, self.alerts)
             self._server.start()
+            self._stack.enter_context(Escalator(self.alerts, self.config.alerts.escalation_check_s))
+            if self.config.http is not None:
+                from central.web.app import create_app
+                from central.web.server import HttpServer
+
+                app = create_app(self.alerts, self.auth, self.stopping)
+                http = self._stack.enter_context(HttpServer(app, self.config.http))
+                self.http_url = http.url
         except BaseException:
             self.close()
             raise
         logger.info("central listening grpc=%s data_dir=%s", self.address, self.config.data_dir)
 
-    def _build_server(self, store: WatchlistStore) -> grpc.Server:
+    def _build_server(self, store: WatchlistStore, alerts: AlertStore) -> grpc.Server:
         limit = self.config.max_message_bytes
         server = grpc.server(
             futures.ThreadPoolExecutor(max_workers=self.config.workers, thread_name_prefix="grpc"),
@@ -71,13 +91,19 @@ class Central:
                 ("grpc.max_receive_message_length", limit),
                 ("grpc.max_send_message_length", limit),
             ],
+            interceptors=[AuthInterceptor(self.auth)],
         )
         policy = ScreeningPolicy(
             min_confidence=self.config.screening.min_confidence,
             min_lookalike_score=self.config.screening.min_lookalike_score,
         )
         pb_grpc.add_WatchlistServicer_to_server(WatchlistServicer(store, self.stopping), server)
-        pb_grpc.add_ScreeningServicer_to_server(ScreeningServicer(store, policy), server)
+        pb_grpc.add_ScreeningServicer_to_server(
+            ScreeningServicer(store, policy, alerts, PassageLog(store.redis)), server
+        )
+        pb_grpc.add_AlertsServicer_to_server(
+            AlertsServicer(alerts, self.auth, self.stopping), server
+        )
         health_servicer = health.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
         for name in (*SERVICES, ""):

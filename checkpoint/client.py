@@ -7,8 +7,10 @@ passed deadline -> `CentralUnavailable`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import os
+from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
+from typing import Any
 
 import grpc
 
@@ -27,6 +29,28 @@ MAX_MESSAGE_BYTES = 8 * 1024 * 1024
 IMPORT_CHUNK_ROWS = 1000
 
 _UNAVAILABLE = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED}
+TOKEN_ENV = "CHECKPOINT_TOKEN"
+
+
+class _BearerToken(
+    grpc.UnaryUnaryClientInterceptor,  # type: ignore[misc, type-arg]
+    grpc.UnaryStreamClientInterceptor,  # type: ignore[misc, type-arg]
+    grpc.StreamUnaryClientInterceptor,  # type: ignore[misc, type-arg]
+    grpc.StreamStreamClientInterceptor,  # type: ignore[misc, type-arg]
+):
+    """Adds ``authorization: Bearer <token>`` to every call on the channel."""
+
+    def __init__(self, token: str) -> None:
+        self._pair = ("authorization", f"Bearer {token}")
+
+    def _call(self, continuation: Callable[[Any, Any], Any], details: Any, request: Any) -> Any:
+        metadata = [*(details.metadata or ()), self._pair]
+        return continuation(details._replace(metadata=metadata), request)
+
+    intercept_unary_unary = _call  # type: ignore[assignment]
+    intercept_unary_stream = _call  # type: ignore[assignment]
+    intercept_stream_unary = _call  # type: ignore[assignment]
+    intercept_stream_stream = _call  # type: ignore[assignment]
 
 
 def translate(exc: grpc.RpcError, address: str) -> CheckpointError:
@@ -39,6 +63,9 @@ def translate(exc: grpc.RpcError, address: str) -> CheckpointError:
         return NotFound(detail)
     if code in _UNAVAILABLE:
         return CentralUnavailable(f"central at {address} is unreachable: {detail}")
+    if code in (grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.PERMISSION_DENIED):
+        hint = f" (pass --token or set {TOKEN_ENV})"
+        return CheckpointError(f"central at {address} refused: {detail}{hint}")
     return CheckpointError(f"central at {address} answered {code.name}: {detail}")
 
 
@@ -50,15 +77,32 @@ class CentralClient:
         ...     client.check("冀A12345")
     """
 
-    def __init__(self, address: str, *, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
+    def __init__(
+        self, address: str, *, timeout_s: float = DEFAULT_TIMEOUT_S, token: str | None = None
+    ) -> None:
+        """`token` is sent as a bearer token on every call.
+
+        None takes it from ``$CHECKPOINT_TOKEN`` (so an edge started with the variable set
+        needs no flag); an empty string sends none.
+        """
+        if token is None:
+            token = os.environ.get(TOKEN_ENV, "")
         self.address = address
         self.timeout_s = timeout_s
-        self._channel = grpc.insecure_channel(
+        self._raw_channel = grpc.insecure_channel(
             address,
             options=[
                 ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
                 ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+                # Edges must notice a restarted central within seconds, not minutes.
+                ("grpc.initial_reconnect_backoff_ms", 200),
+                ("grpc.max_reconnect_backoff_ms", 2000),
             ],
+        )
+        self._channel = (
+            grpc.intercept_channel(self._raw_channel, _BearerToken(token))
+            if token
+            else self._raw_channel
         )
         self.watchlist = pb_grpc.WatchlistStub(self._channel)
         self.screening = pb_grpc.ScreeningStub(self._channel)
@@ -130,14 +174,37 @@ class CentralClient:
     def screen(self, passage: pb.Passage, timeout_s: float | None = None) -> pb.ScreenResponse:
         try:
             response: pb.ScreenResponse = self.screening.Screen(
-                pb.ScreenRequest(passage=passage), timeout=timeout_s or self.timeout_s
+                pb.ScreenRequest(passage=passage),
+                timeout=timeout_s or self.timeout_s,
+                wait_for_ready=True,  # ride out a reconnect within the deadline
             )
         except grpc.RpcError as exc:
             raise translate(exc, self.address) from None
         return response
 
+    def alert_feed(self, after_id: str = "", checkpoint: str = "") -> Iterator[pb.Alert]:
+        """Alert events after `after_id` (only new ones when empty), live, until closed.
+
+        Resume after a dropped connection by passing the last `event_id` received.
+        """
+        request = pb.AlertSubscribeRequest(after_id=after_id, checkpoint_id=checkpoint)
+        try:
+            yield from self.alerts.Subscribe(request)
+        except grpc.RpcError as exc:
+            if exc.code() != grpc.StatusCode.CANCELLED:
+                raise translate(exc, self.address) from None
+
+    def acknowledge(self, alert_id: str, officer: str = "") -> pb.Alert:
+        try:
+            response: pb.AcknowledgeResponse = self.alerts.Acknowledge(
+                pb.AcknowledgeRequest(alert_id=alert_id, officer=officer), timeout=self.timeout_s
+            )
+        except grpc.RpcError as exc:
+            raise translate(exc, self.address) from None
+        return response.alert
+
     def close(self) -> None:
-        self._channel.close()
+        self._raw_channel.close()
 
     def __enter__(self) -> CentralClient:
         return self

@@ -354,7 +354,19 @@ class ScreenResponse(_message.Message):
     def __init__(self, passage_id: _Optional[str] = ..., verdict: _Optional[_Union[Verdict, str]] = ..., reason: _Optional[str] = ..., matches: _Optional[_Iterable[_Union[Match, _Mapping]]] = ..., watchlist_version: _Optional[int] = ..., alert_id: _Optional[str] = ...) -> None: ...
 
 class Alert(_message.Message):
-    __slots__ = ("id", "checkpoint_id", "lane_id", "time", "verdict", "reason", "matches", "plate", "evidence_jpeg", "thumbnail_jpeg", "subject", "sightings", "escalated", "acknowledged_by", "acknowledged_at")
+    __slots__ = ("id", "checkpoint_id", "lane_id", "time", "verdict", "reason", "matches", "plate", "evidence_jpeg", "thumbnail_jpeg", "subject", "sightings", "escalated", "acknowledged_by", "acknowledged_at", "event_id", "event", "severity", "last_seen")
+    class Event(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        EVENT_UNSPECIFIED: _ClassVar[Alert.Event]
+        RAISED: _ClassVar[Alert.Event]
+        SIGHTED: _ClassVar[Alert.Event]
+        ACKNOWLEDGED: _ClassVar[Alert.Event]
+        ESCALATED: _ClassVar[Alert.Event]
+    EVENT_UNSPECIFIED: Alert.Event
+    RAISED: Alert.Event
+    SIGHTED: Alert.Event
+    ACKNOWLEDGED: Alert.Event
+    ESCALATED: Alert.Event
     ID_FIELD_NUMBER: _ClassVar[int]
     CHECKPOINT_ID_FIELD_NUMBER: _ClassVar[int]
     LANE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -370,6 +382,10 @@ class Alert(_message.Message):
     ESCALATED_FIELD_NUMBER: _ClassVar[int]
     ACKNOWLEDGED_BY_FIELD_NUMBER: _ClassVar[int]
     ACKNOWLEDGED_AT_FIELD_NUMBER: _ClassVar[int]
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    EVENT_FIELD_NUMBER: _ClassVar[int]
+    SEVERITY_FIELD_NUMBER: _ClassVar[int]
+    LAST_SEEN_FIELD_NUMBER: _ClassVar[int]
     id: str
     checkpoint_id: str
     lane_id: str
@@ -385,7 +401,11 @@ class Alert(_message.Message):
     escalated: bool
     acknowledged_by: str
     acknowledged_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., checkpoint_id: _Optional[str] = ..., lane_id: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., verdict: _Optional[_Union[Verdict, str]] = ..., reason: _Optional[str] = ..., matches: _Optional[_Iterable[_Union[Match, _Mapping]]] = ..., plate: _Optional[_Union[PlateReading, _Mapping]] = ..., evidence_jpeg: _Optional[bytes] = ..., thumbnail_jpeg: _Optional[bytes] = ..., subject: _Optional[str] = ..., sightings: _Optional[int] = ..., escalated: _Optional[bool] = ..., acknowledged_by: _Optional[str] = ..., acknowledged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    event_id: str
+    event: Alert.Event
+    severity: Severity
+    last_seen: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., checkpoint_id: _Optional[str] = ..., lane_id: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., verdict: _Optional[_Union[Verdict, str]] = ..., reason: _Optional[str] = ..., matches: _Optional[_Iterable[_Union[Match, _Mapping]]] = ..., plate: _Optional[_Union[PlateReading, _Mapping]] = ..., evidence_jpeg: _Optional[bytes] = ..., thumbnail_jpeg: _Optional[bytes] = ..., subject: _Optional[str] = ..., sightings: _Optional[int] = ..., escalated: _Optional[bool] = ..., acknowledged_by: _Optional[str] = ..., acknowledged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., event_id: _Optional[str] = ..., event: _Optional[_Union[Alert.Event, str]] = ..., severity: _Optional[_Union[Severity, str]] = ..., last_seen: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class AlertSubscribeRequest(_message.Message):
     __slots__ = ("after_id", "checkpoint_id")

@@ -7,12 +7,14 @@ throwaway database), otherwise one embedded redis-server for the whole session.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import redis
 
+from central.alerts.store import AlertStore
+from central.auth import AuthConfig, Role, TokenConfig
 from central.config import CentralConfig
 from central.redis_server import EmbeddedRedis, connect
 from central.server import Central
@@ -58,3 +60,50 @@ def central(redis_client: redis.Redis, redis_url: str, tmp_path: Path) -> Iterat
 def client(central: Central) -> Iterator[CentralClient]:
     with CentralClient(central.address, timeout_s=10) as c:
         yield c
+
+
+@pytest.fixture
+def alert_store(redis_client: redis.Redis) -> Iterator[AlertStore]:
+    alerts = AlertStore(redis_client)
+    try:
+        yield alerts
+    finally:
+        alerts.close()
+
+
+@pytest.fixture
+def auth_config() -> AuthConfig:
+    """One fixed token per role (tests only)."""
+    return AuthConfig(
+        tokens=(
+            TokenConfig(token="edge-token-0123456789", role=Role.EDGE, name="lane-pc-1"),
+            TokenConfig(token="operator-token-0123456789", role=Role.OPERATOR, name="op-li"),
+            TokenConfig(token="officer-token-0123456789", role=Role.OFFICER, name="officer-wang"),
+        )
+    )
+
+
+@pytest.fixture
+def central_with(
+    redis_client: redis.Redis, redis_url: str, tmp_path: Path
+) -> Iterator[Callable[..., Central]]:
+    """Start a central with config overrides (auth, http, alerts...); all closed afterwards."""
+    started: list[Central] = []
+
+    def start(**overrides: object) -> Central:
+        fields: dict[str, object] = {
+            "grpc": "127.0.0.1:0",
+            "redis_url": redis_url,
+            "data_dir": tmp_path,
+        }
+        config = CentralConfig.model_validate(fields | overrides)
+        server = Central(config)
+        server.start()
+        started.append(server)
+        return server
+
+    try:
+        yield start
+    finally:
+        for server in reversed(started):
+            server.close()

@@ -7,6 +7,9 @@ from datetime import UTC, datetime
 
 import grpc
 
+from central.alerts.model import Picture, draft_alert, should_alert
+from central.alerts.store import AlertStore
+from central.passages import PassageLog
 from central.services.errors import grpc_errors
 from central.store import WatchlistStore
 from checkpoint import wire
@@ -18,22 +21,34 @@ logger = logging.getLogger(__name__)
 
 
 class ScreeningServicer(pb_grpc.ScreeningServicer):  # type: ignore[misc]
-    def __init__(self, store: WatchlistStore, policy: ScreeningPolicy) -> None:
+    def __init__(
+        self,
+        store: WatchlistStore,
+        policy: ScreeningPolicy,
+        alerts: AlertStore | None = None,
+        passages: PassageLog | None = None,
+    ) -> None:
         self._store = store
         self._policy = policy
+        self._alerts = alerts
+        self._passages = passages
 
     def Screen(  # noqa: N802
         self, request: pb.ScreenRequest, context: grpc.ServicerContext
     ) -> pb.ScreenResponse:
         with grpc_errors(context):
             passage = request.passage
+            if self._passages is not None and passage.passage_id:
+                earlier = self._passages.seen(passage.passage_id)
+                if earlier is not None:  # replayed from an edge's spool: already screened
+                    logger.info(
+                        "screen passage=%s replayed: verdict given before", passage.passage_id
+                    )
+                    return earlier
             version = self._store.version()
-            decision = screen_plate(
-                wire.reading_from_pb(passage.plate),
-                self._store,
-                datetime.now(tz=UTC),
-                self._policy,
-            )
+            now = datetime.now(tz=UTC)
+            reading = wire.reading_from_pb(passage.plate)
+            decision = screen_plate(reading, self._store, now, self._policy)
             if decision.verdict is Verdict.PASS:
                 logger.debug("screen lane=%s verdict=PASS", passage.lane_id)
             else:
@@ -47,4 +62,21 @@ class ScreeningServicer(pb_grpc.ScreeningServicer):  # type: ignore[misc]
                     passage.plate.text,
                     decision.reason,
                 )
-            return wire.decision_to_pb(passage.passage_id, decision, version)
+            response = wire.decision_to_pb(passage.passage_id, decision, version)
+            if self._alerts is not None and should_alert(decision.verdict):
+                draft = draft_alert(
+                    checkpoint=passage.checkpoint_id,
+                    lane=passage.lane_id,
+                    passage_id=passage.passage_id,
+                    time=now,
+                    plate=reading,
+                    decision=decision,
+                )
+                pictures = {
+                    Picture.EVIDENCE: passage.evidence_jpeg,
+                    Picture.THUMBNAIL: passage.thumbnail_jpeg,
+                }
+                response.alert_id, _ = self._alerts.raise_alert(draft, pictures)
+            if self._passages is not None:
+                return self._passages.record(response)
+            return response

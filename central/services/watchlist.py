@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import grpc
+import redis
 
 from central.services.errors import grpc_errors
 from central.store import Change, ChangeOp, WatchlistStore
@@ -164,7 +165,12 @@ class WatchlistServicer(pb_grpc.WatchlistServicer):  # type: ignore[misc]
         version = request.since_version
         with grpc_errors(context):
             while context.is_active() and not self._stopping.is_set():
-                batch = self._store.changes_since(version, block_ms=SUBSCRIBE_POLL_MS)
+                try:
+                    batch = self._store.changes_since(version, block_ms=SUBSCRIBE_POLL_MS)
+                except redis.RedisError:
+                    if self._stopping.is_set():
+                        return  # central is shutting down under this stream: not an error
+                    raise
                 if batch.reset:
                     current, entries = self._store.snapshot()
                     yield pb.WatchlistChange(op=pb.WatchlistChange.RESET, version=current)

@@ -1,23 +1,23 @@
 """`checkpoint demo`: the whole system on an embedded default, for a first look.
 
-Starts an embedded Redis and central on loopback, seeds a small watchlist, screens a few
-sample passages through the real gRPC API and prints one verdict per line (the gate
-output). Without `--once` central keeps serving so the operator commands can be tried.
+Starts an embedded Redis and central on loopback (with the officers' tablet page), seeds a
+small watchlist, and runs one edge on the bundled lane clip (`edge/samples/lane.mp4`,
+made by `edge.synth.clip`): one verdict per vehicle, one JSON line each (the gate output).
+Without `--once` central keeps serving afterwards so the page and the operator commands
+can be tried.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import sys
 import tempfile
-import uuid
+from collections import Counter
 from pathlib import Path
 
 from checkpoint import wire
 from checkpoint.client import CentralClient
-from checkpoint.screening import PlateCandidate, PlateReading
 from checkpoint.watchlist import Category, EntryKind, Severity, make_entry
-from proto import checkpoint_pb2 as pb
 
 SEED = (
     (
@@ -38,33 +38,48 @@ SEED = (
     ),
 )
 
-SAMPLES = (
-    PlateReading("冀A·12345", 0.97),
-    PlateReading("川A8H458", 0.95),
-    PlateReading("京A8BZZ5", 0.90),  # 2 read as Z: look-alike of 京A8B2Z5
-    PlateReading("豫CG117挂", 0.93),
-    PlateReading("苏BD00111", 0.96),
-    PlateReading("", 0.0),
-)
+DEMO_HTTP = "127.0.0.1:8080"
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("demo", help="run the whole system on an embedded default")
-    parser.add_argument("--once", action="store_true", help="stop after the sample passages")
+    parser.add_argument("--once", action="store_true", help="stop after the sample clip")
     parser.add_argument("--data-dir", type=Path, help="default: a temporary folder")
     parser.add_argument("--grpc", default="127.0.0.1:50051", metavar="HOST:PORT")
+    parser.add_argument(
+        "--http",
+        metavar="HOST:PORT",
+        help=f"the officers' tablet page (default {DEMO_HTTP}; with --once only when given)",
+    )
+    parser.add_argument("--source", help="what the edge watches (default: the bundled clip)")
     parser.set_defaults(run=run, needs_client=False)
 
 
 def run(args: argparse.Namespace) -> int:
     from central.config import CentralConfig
     from central.server import Central
+    from edge.app import Edge
+    from edge.config import EdgeConfig
+    from edge.read import load_reader
+    from edge.source import open_source
+    from edge.synth.clip import CLIP
 
     with tempfile.TemporaryDirectory(prefix="checkpoint-demo-") as tmp:
         data_dir = args.data_dir or Path(tmp)
-        config = CentralConfig(grpc=args.grpc, data_dir=data_dir, redis_url=None)
+        http = args.http or (None if args.once else DEMO_HTTP)
+        config = CentralConfig(grpc=args.grpc, data_dir=data_dir, redis_url=None, http=http)
+        reader = load_reader()
         with Central(config) as central:
             print(f"demo: central on {central.address}, embedded Redis in {data_dir}", flush=True)
+            if central.http_url:
+                print(f"demo: officers' tablet page on {central.http_url}/", flush=True)
+            source_spec = args.source or str(CLIP)
+            edge_config = EdgeConfig(
+                central=central.address,
+                checkpoint_id="demo",
+                lane_id="lane-1",
+                spool_dir=data_dir / "spool",
+            )
             with CentralClient(central.address) as client:
                 for kind, key, reason, category, severity in SEED:
                     entry = make_entry(
@@ -72,8 +87,18 @@ def run(args: argparse.Namespace) -> int:
                     )
                     client.upsert(wire.entry_to_pb(entry))
                 print(f"demo: watchlist seeded with {len(SEED)} entries", flush=True)
-                for reading in SAMPLES:
-                    _screen(client, reading)
+                print(f"demo: edge lane-1 watching {source_spec}", flush=True)
+                with (
+                    open_source(source_spec) as source,
+                    Edge(edge_config, reader, sys.stdout, client) as edge,
+                ):
+                    edge.run(source)
+                    edge.drain(timeout_s=10)
+                counts = Counter(v.verdict.value for v in edge.verdicts)
+                print(
+                    f"demo: {len(edge.verdicts)} passages: {dict(sorted(counts.items()))}",
+                    flush=True,
+                )
             if not args.once:
                 print(
                     f"demo: serving until Ctrl-C; try: checkpoint --central "
@@ -82,26 +107,3 @@ def run(args: argparse.Namespace) -> int:
                 )
                 central.wait()
     return 0
-
-
-def _screen(client: CentralClient, reading: PlateReading) -> None:
-    candidates = (*reading.candidates, PlateCandidate(reading.text, reading.confidence))
-    passage = pb.Passage(
-        passage_id=uuid.uuid4().hex,
-        checkpoint_id="demo",
-        lane_id="lane-1",
-        plate=wire.reading_to_pb(PlateReading(reading.text, reading.confidence, candidates)),
-    )
-    response = client.screen(passage)
-    print(
-        json.dumps(
-            {
-                "lane": passage.lane_id,
-                "plate": reading.text,
-                "verdict": wire.verdict_from_pb(response.verdict).value,
-                "reason": response.reason,
-            },
-            ensure_ascii=False,
-        ),
-        flush=True,
-    )

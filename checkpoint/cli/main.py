@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -11,8 +12,9 @@ from pathlib import Path
 from types import FrameType
 
 from checkpoint import logs
-from checkpoint.cli import demo, watchlist
-from checkpoint.client import CentralClient
+from checkpoint.cli import demo, read, watchlist
+from checkpoint.cli import edge as edge_cli
+from checkpoint.client import TOKEN_ENV, CentralClient
 from checkpoint.errors import CentralUnavailable, CheckpointError, InvalidInput
 
 logger = logging.getLogger(__name__)
@@ -34,6 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"central's gRPC address (default {DEFAULT_CENTRAL})",
     )
     parser.add_argument("--timeout", type=float, default=10.0, help="gRPC deadline, seconds")
+    parser.add_argument(
+        "--token",
+        default=os.environ.get(TOKEN_ENV) or None,
+        help=f"bearer token sent to central (default: ${TOKEN_ENV})",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     central = sub.add_parser("central", help="run the central service")
@@ -49,10 +56,15 @@ def build_parser() -> argparse.ArgumentParser:
     central.add_argument(
         "--grpc", metavar="HOST:PORT", help=f"listen address (default {DEFAULT_CENTRAL})"
     )
+    central.add_argument(
+        "--http", metavar="HOST:PORT", help="serve the officers' tablet page here (default: off)"
+    )
     central.set_defaults(run=_central, needs_client=False)
 
     watchlist.add_parser(sub)
     demo.add_parser(sub)
+    edge_cli.add_parser(sub)
+    read.add_parser(sub)
     return parser
 
 
@@ -60,13 +72,17 @@ def _central(args: argparse.Namespace) -> int:
     from central.config import load_config
     from central.server import Central
 
-    config = load_config(args.config, redis_url=args.redis, data_dir=args.data_dir, grpc=args.grpc)
+    config = load_config(
+        args.config, redis_url=args.redis, data_dir=args.data_dir, grpc=args.grpc, http=args.http
+    )
     with Central(config) as central:
         print(
             f"central serving gRPC on {central.address} "
             f"(store: {config.redis_url or 'embedded Redis in ' + str(config.data_dir)})",
             flush=True,
         )
+        if central.http_url:
+            print(f"central serving the tablet page on {central.http_url}/", flush=True)
         _stop_on_signals(central.close)
         central.wait()
     return 0
@@ -87,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logs.configure(args.verbose)
     try:
         if getattr(args, "needs_client", True):
-            with CentralClient(args.central, timeout_s=args.timeout) as client:
+            with CentralClient(args.central, timeout_s=args.timeout, token=args.token) as client:
                 code: int = args.run(args, client)
         else:
             code = args.run(args)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import grpc
@@ -81,7 +82,7 @@ def test_screen_verdicts(client: CentralClient) -> None:
 
     def screen(text: str, confidence: float = 0.95) -> pb.ScreenResponse:
         passage = pb.Passage(
-            passage_id=text or "none",
+            passage_id=uuid.uuid4().hex,
             lane_id="1",
             plate=pb.PlateReading(text=text, confidence=confidence),
         )
@@ -166,7 +167,7 @@ def test_subscribe_replays_then_streams_live(client: CentralClient) -> None:
     assert received[0].entry.reason == "stolen"
 
 
-def test_unknown_alerts_rpc_is_unimplemented(client: CentralClient) -> None:
+def test_acknowledging_an_unknown_alert_is_not_found(client: CentralClient) -> None:
     with pytest.raises(grpc.RpcError) as info:
-        client.alerts.Acknowledge(pb.AcknowledgeRequest(alert_id="1"), timeout=5)
-    assert info.value.code() == grpc.StatusCode.UNIMPLEMENTED
+        client.alerts.Acknowledge(pb.AcknowledgeRequest(alert_id="1-0"), timeout=5)
+    assert info.value.code() == grpc.StatusCode.NOT_FOUND

@@ -1,0 +1,141 @@
+"""Per-stage latency of the plate reader against whole-frame PP-OCR, on 2 cores.
+
+    python -m benchmarks.frame_latency [--frames 20] [--threads 2]
+
+Frames: generated 1080p frames with one rendered plate each (every colour, 80-250 px wide,
+tilted, blurred, noisy, JPEG'd; fixed seed), plus the dev photos when /work/shared is
+present. The baseline is PP-OCRv4 det + rec on the full frame (rapidocr, no angle
+classifier) in the same run, on the same frames and thread count. Prints markdown tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.common import percentiles, table
+from edge.read import PPOCRConfig, load_reader
+from edge.read.images import expand, load_image
+from edge.synth import augment, place_on_background, random_background, render_plate
+
+logger = logging.getLogger(__name__)
+
+DEV_PHOTOS = Path(__file__).resolve().parents[2] / "shared" / "data" / "plates-dev"
+PLATES = (
+    ("京A12345", "blue", 1),
+    ("粤BD01366", "green", 1),
+    ("冀E12345", "yellow", 2),
+    ("皖K66666", "yellow", 1),
+    ("鄂F8888警", "white", 1),
+    ("粤Z1234港", "black", 1),
+    ("苏B2V9L7", "blue", 1),
+    ("沪AF71017", "green", 1),
+)
+
+
+@dataclass
+class Run:
+    """Milliseconds per frame, per stage."""
+
+    localise: list[float] = field(default_factory=list)
+    rectify: list[float] = field(default_factory=list)
+    recognise: list[float] = field(default_factory=list)
+    total: list[float] = field(default_factory=list)
+    correct: int = 0
+
+
+def synthetic_frames(count: int, seed: int = 2026) -> list[tuple[np.ndarray, str]]:
+    """1080p frames with one plate each and the plate's text."""
+    rng = np.random.default_rng(seed)
+    frames = []
+    for i in range(count):
+        text, colour, layers = PLATES[i % len(PLATES)]
+        background = random_background(rng, 1080, 1920)
+        width = int(rng.uniform(80, 250)) if layers == 1 else int(rng.uniform(80, 160))
+        frame, _ = place_on_background(
+            render_plate(text, colour, layers=layers), background, rng, width=width
+        )
+        frames.append((augment(frame, rng), text))
+    return frames
+
+
+def measure(frames: list[tuple[np.ndarray, str]], config: PPOCRConfig) -> Run:
+    """Read every frame once; wall time per stage as the reader reports it."""
+    reader = load_reader(config)
+    run = Run()
+    for image, text in frames:
+        start = time.perf_counter()
+        reads, times = reader.read_timed(image)
+        run.total.append((time.perf_counter() - start) * 1000)
+        run.localise.append(times.localise)
+        run.rectify.append(times.rectify)
+        run.recognise.append(times.recognise)
+        run.correct += any(r.text == text for r in reads)
+    return run
+
+
+def baseline(frames: list[tuple[np.ndarray, str]], threads: int) -> list[float]:
+    """Whole-frame PP-OCRv4 det + rec (the models the reader uses), ms per frame."""
+    from rapidocr_onnxruntime import RapidOCR
+
+    engine = RapidOCR(
+        use_cls=False, intra_op_num_threads=threads, inter_op_num_threads=1, print_verbose=False
+    )
+    engine(frames[0][0])  # warm-up, as the reader warms up at load
+    out = []
+    for image, _ in frames:
+        start = time.perf_counter()
+        engine(image, use_cls=False)
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def _row(name: str, run: Run, count: int, labelled: bool) -> list[object]:
+    cells: list[object] = [name, count]
+    for samples in (run.localise, run.rectify, run.recognise, run.total):
+        p50, p95, _ = percentiles(samples)
+        cells.append(f"{p50:.0f} / {p95:.0f}")
+    cells.append(f"{run.correct}/{count}" if labelled else "-")
+    return cells
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--frames", type=int, default=16, help="generated 1080p frames")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--det-pixels", type=int, help="override PPOCRConfig.det_pixels")
+    args = parser.parse_args(argv)
+    sets = {"1080p generated": synthetic_frames(args.frames)}
+    if DEV_PHOTOS.is_dir():
+        sets["dev photos"] = [(load_image(p), "") for p in expand([DEV_PHOTOS])]
+    rows, ratios = [], []
+    for mode in ("when_no_plate", "always"):
+        extra = {} if args.det_pixels is None else {"det_pixels": args.det_pixels}
+        config = PPOCRConfig(threads=args.threads, full_frame=mode, **extra)  # type: ignore[arg-type]
+        for name, frames in sets.items():
+            run = measure(frames, config)
+            rows.append(_row(f"{name}, full_frame={mode}", run, len(frames), name != "dev photos"))
+            if not args.no_baseline and mode == "when_no_plate":
+                base = baseline(frames, args.threads)
+                b50, b95, _ = percentiles(base)
+                p50, p95, _ = percentiles(run.total)
+                ratios.append([name, f"{b50:.0f} / {b95:.0f}", f"{p50:.0f} / {p95:.0f}",
+                               f"{b50 / p50:.1f}x", f"{b95 / p95:.1f}x"])  # fmt: skip
+    headers = ["frames", "n", "localise", "rectify", "recognise", "total", "read right"]
+    print(f"p50 / p95 ms, {args.threads} threads")
+    print(table(headers, rows))
+    if ratios:
+        print()
+        print(table(["frames", "whole-frame PP-OCR", "reader", "p50 ratio", "p95 ratio"], ratios))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

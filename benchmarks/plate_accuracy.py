@@ -1,0 +1,113 @@
+"""Plate-reading accuracy on labelled photos: exact matches, false reads, latency.
+
+    python -m benchmarks.plate_accuracy /work/shared/data/plates-dev \\
+        /work/shared/data/plates-dev/labels.csv
+
+Scoring (plates-dev/SOURCES.md): exact-match accuracy over `legible=yes` plates; a read
+matching no label on an image whose plates are all `legible=yes` is a false read. The
+reader never sees the labels; they are compared with its output afterwards. Prints one
+markdown table per reader mode, plus the misses and false reads with `--details`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import logging
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.common import percentiles, table
+from edge.read import PPOCRConfig, load_reader
+from edge.read.images import load_image
+
+logger = logging.getLogger(__name__)
+
+MODES = ("always", "when_no_plate")
+
+
+@dataclass
+class Score:
+    """Counts and latencies of one run over the photo set."""
+
+    legible: int = 0
+    exact: int = 0
+    false_reads: int = 0
+    ms: list[float] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)
+    false: list[str] = field(default_factory=list)
+
+
+def load_labels(path: Path) -> dict[str, list[dict[str, str]]]:
+    """Label rows grouped by image file name."""
+    with path.open(encoding="utf-8") as f:
+        grouped: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for row in csv.DictReader(f):
+            grouped[row["file"]].append(row)
+    return dict(grouped)
+
+
+def evaluate(folder: Path, labels: dict[str, list[dict[str, str]]], config: PPOCRConfig) -> Score:
+    """Read every labelled image once (the reader warms up at load) and score the reads."""
+    reader = load_reader(config)
+    score = Score()
+    for name, rows in sorted(labels.items()):
+        image = load_image(folder / name)
+        start = time.perf_counter()
+        texts = {read.text for read in reader.read(image)}
+        score.ms.append((time.perf_counter() - start) * 1000)
+        wanted = [row["plate"] for row in rows if row["legible"] == "yes"]
+        score.legible += len(wanted)
+        score.exact += sum(plate in texts for plate in wanted)
+        score.misses += [f"{name}: {plate}" for plate in wanted if plate not in texts]
+        if all(row["legible"] == "yes" for row in rows):
+            false = texts - {row["plate"] for row in rows}
+            score.false_reads += len(false)
+            score.false += [f"{name}: {text}" for text in sorted(false)]
+    return score
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("labels", type=Path)
+    parser.add_argument("--mode", choices=MODES, action="append", help="default: both")
+    parser.add_argument("--details", action="store_true", help="list misses and false reads")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--det-pixels", type=int, help="override PPOCRConfig.det_pixels")
+    args = parser.parse_args(argv)
+    labels = load_labels(args.labels)
+    rows = []
+    for mode in args.mode or MODES:
+        extra = {} if args.det_pixels is None else {"det_pixels": args.det_pixels}
+        config = PPOCRConfig(full_frame=mode, threads=args.threads, **extra)  # type: ignore[arg-type]
+        score = evaluate(args.folder, labels, config)
+        p50, p95, p99 = percentiles(score.ms)
+        accuracy = 100 * score.exact / max(score.legible, 1)
+        rows.append(
+            [
+                f"full_frame={mode}",
+                len(labels),
+                f"{score.exact}/{score.legible}",
+                f"{accuracy:.1f}%",
+                score.false_reads,
+                p50,
+                p95,
+                p99,
+            ]
+        )
+        if args.details:
+            for line in score.misses:
+                print(f"miss  [{mode}] {line}")
+            for line in score.false:
+                print(f"false [{mode}] {line}")
+    headers = ["reader", "images", "exact", "accuracy", "false reads", "p50 ms", "p95 ms", "p99 ms"]
+    print(table(headers, rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""`checkpoint edge`: run one lane's edge node on a camera, stream, clip or folder."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+
+from checkpoint.client import CentralClient
+
+logger = logging.getLogger(__name__)
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("edge", help="run the edge node for one lane")
+    parser.add_argument(
+        "--source",
+        required=True,
+        help="video file, image folder, rtsp:// or http:// URL, or camera index",
+    )
+    parser.add_argument(
+        "--central",
+        dest="edge_central",
+        metavar="HOST:PORT",
+        help="central's gRPC address (also accepted before 'edge')",
+    )
+    parser.add_argument("--lane", default="lane-1", help="lane id (default lane-1)")
+    parser.add_argument("--checkpoint", default="checkpoint-1", help="checkpoint id")
+    parser.add_argument(
+        "--once",
+        action="store_true",
+        help="stop when a file or folder source is exhausted and every passage has its verdict",
+    )
+    parser.add_argument("--spool-dir", type=Path, help="where passages wait for central")
+    parser.add_argument("--metrics-port", type=int, help="serve Prometheus metrics here")
+    parser.add_argument(
+        "--deadline",
+        type=float,
+        default=0.5,
+        help="seconds to wait for central's verdict before deciding locally",
+    )
+    parser.set_defaults(run=run, needs_client=False)
+
+
+def run(args: argparse.Namespace) -> int:
+    from edge.app import Edge
+    from edge.config import EdgeConfig
+    from edge.read import load_reader
+    from edge.source import open_source
+
+    central = args.edge_central or args.central
+    overrides = {"spool_dir": args.spool_dir} if args.spool_dir else {}
+    config = EdgeConfig(
+        central=central,
+        lane_id=args.lane,
+        checkpoint_id=args.checkpoint,
+        metrics_port=args.metrics_port,
+        deadline_s=args.deadline,
+        **overrides,
+    )
+    reader = load_reader()
+    with (
+        CentralClient(central, timeout_s=args.timeout, token=args.token) as client,
+        open_source(args.source) as source,
+        Edge(config, reader, sys.stdout, client) as edge,
+    ):
+
+        def stop(signum: int, frame: FrameType | None) -> None:
+            edge.stop.set()
+            source.close()
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        edge.run(source)
+        if args.once:
+            if not edge.drain(timeout_s=10):
+                logger.warning(
+                    "central unreachable: %d passage(s) stay spooled in %s",
+                    len(edge.spool),
+                    edge.spool.folder,
+                )
+            return 0
+        logger.info("source ended; serving until interrupted")
+        edge.stop.wait()
+    return 0

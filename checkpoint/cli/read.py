@@ -1,0 +1,77 @@
+"""`checkpoint read IMAGE_OR_DIR...`: read the plates in still images, without central.
+
+One line per image, in the order given (folders expanded, sorted). A file that cannot be
+decoded gets an error line and the run goes on, so one bad file never hides the others.
+`ms` is the reading time of that image; loading the models once at start is not counted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import time
+from pathlib import Path
+
+from checkpoint.errors import InvalidInput
+from edge.types import PlateRead
+
+logger = logging.getLogger(__name__)
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("read", help="read licence plates in image files (no central)")
+    parser.add_argument("paths", nargs="+", type=Path, metavar="IMAGE_OR_DIR")
+    parser.add_argument("--json", action="store_true", help="one JSON object per image")
+    parser.add_argument("--threads", type=int, default=2, help="onnxruntime threads (default 2)")
+    parser.set_defaults(run=run, needs_client=False)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read every image; exit 1 if any could not be read, else 0."""
+    from edge.read import PPOCRConfig, load_reader
+    from edge.read.images import expand, load_image
+
+    reader = load_reader(PPOCRConfig(threads=args.threads))
+    failed = 0
+    for path in expand(args.paths):
+        try:
+            image = load_image(path)
+            start = time.perf_counter()
+            reads = reader.read(image)
+            ms = (time.perf_counter() - start) * 1000
+        except InvalidInput as exc:
+            failed += 1
+            logger.info("cannot read %s: %s", path, exc)
+            print(_error_line(path, str(exc), as_json=args.json), flush=True)
+            continue
+        print(_result_line(path, reads, ms, as_json=args.json), flush=True)
+    return 1 if failed else 0
+
+
+def plate_json(read: PlateRead) -> dict[str, object]:
+    """The JSON shape of one plate read (also used by the benchmarks)."""
+    return {
+        "text": read.text,
+        "confidence": round(read.confidence, 3),
+        "color": read.color,
+        "layers": read.layers,
+        "box": read.box.as_list(),
+        "candidates": [[text, round(conf, 3)] for text, conf in read.candidates],
+    }
+
+
+def _result_line(path: Path, reads: list[PlateRead], ms: float, *, as_json: bool) -> str:
+    if as_json:
+        plates = [plate_json(r) for r in reads]
+        return json.dumps(
+            {"image": str(path), "plates": plates, "ms": round(ms, 1)}, ensure_ascii=False
+        )
+    found = ", ".join(f"{r.text} ({r.color}, {r.confidence:.2f})" for r in reads) or "no plate"
+    return f"{path}: {found} [{ms:.0f} ms]"
+
+
+def _error_line(path: Path, message: str, *, as_json: bool) -> str:
+    if as_json:
+        return json.dumps({"image": str(path), "error": message}, ensure_ascii=False)
+    return f"{path}: error: {message}"

@@ -1,0 +1,249 @@
+"""The PP-OCRv4 backend: plate finder -> rectify -> recogniser -> grammar, detector as needed.
+
+Whole-frame PP-OCR spends most of its time detecting text that is not a plate. Here a
+colour plate finder proposes plate rectangles in milliseconds and each is straightened
+and read directly; the detector only runs on a small crop around a proposal whose direct
+read failed (cut-off characters, a double layer), and on the whole downscaled frame when
+the finder found nothing (white and black plates) or when asked to (`full_frame`).
+A line is only read when its background is a plate colour: that is what separates the
+physical plate from a string another program drew on the photo.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+
+import cv2
+import numpy as np
+
+from edge.read.base import PlateReader, StageTimes, check_image
+from edge.read.colour import classify
+from edge.read.config import PPOCRConfig
+from edge.read.decode import CharRead, CTCDecoder
+from edge.read.grammar import choose, plate_color, rank, repair
+from edge.read.localise import find_plates
+from edge.read.models import TextDetector, TextRecognizer
+from edge.read.rectify import Line, PlateLines, group_rows, split_rows, warp_line
+from edge.types import Box, PlateRead
+
+logger = logging.getLogger(__name__)
+
+_PAD_X, _PAD_Y, _PAD_TOP = 0.2, 0.3, 0.7  # room for cut-off characters and a top row
+_PLATE_ASPECT = 4.5
+_MAX_DET_WIDTH = 640
+_LINE_ASPECT = (1.6, 10.0)  # a one-row plate's text line
+_TOP_ASPECT = (0.7, 5.0)  # the top row of a double-layer plate
+_SAME_PLATE_IOU = 0.3
+_SAME_LINES_IOU = 0.8
+_MIN_PARTIAL = 3  # plate characters a direct read needs before the detector is tried
+_TWO_ROW_COLOURS = frozenset({"yellow", "white", "green", "black"})  # never blue
+_MAX_DOUBLE_ASPECT = 2.4  # a one-row plate line is wider than this
+
+
+class PPOCRReader(PlateReader):
+    """Reads plates with PP-OCRv4 det + rec on ONNX Runtime; models load once, here."""
+
+    def __init__(self, config: PPOCRConfig) -> None:
+        self.config = config
+        self._det = TextDetector(config.model_dir / config.det_model, config.threads)
+        self._rec = TextRecognizer(config.model_dir / config.rec_model, config.threads)
+        self._decoder = CTCDecoder(self._rec.charset)
+        # per-read cache of recognised lines; holding the image keeps its id() unique
+        self._memo: dict[int, tuple[np.ndarray, list[CharRead]]] = {}
+        # first runs allocate and tune kernels; pay for that here, not on the first frame
+        self._det(np.zeros((64, 64, 3), np.uint8))
+        self._rec(np.zeros((48, 160, 3), np.uint8))
+        logger.info("PP-OCRv4 reader loaded from %s (%d threads)", config.model_dir, config.threads)
+
+    def read_timed(
+        self, image: np.ndarray, roi: Box | None = None
+    ) -> tuple[list[PlateRead], StageTimes]:
+        image, area = check_image(image, roi)
+        view = image[area.y1 : area.y2, area.x1 : area.x2]
+        clock = _Clock()
+        self._memo.clear()
+        regions = find_plates(
+            view, max_side=self.config.finder_side, limit=self.config.max_candidates
+        )
+        clock.lap("localise")
+        reads: list[PlateRead] = []
+        for region in regions:
+            # a colour blob is the plate itself: read it straight away, and only run the
+            # detector around it when that fails (frame, rivets, a double layer...)
+            direct = warp_line(view, region.quad)
+            clock.lap("rectify")
+            if direct is not None:
+                reads += self._read_direct(view, PlateLines((direct,)), clock)
+        if self.config.full_frame == "always" or (
+            self.config.full_frame == "when_no_plate" and not reads
+        ):
+            found = self._detect_frame(view)
+            found = [p for p in found if not any(_inside(p.box, r.box) for r in reads)]
+            clock.lap("localise")
+            for plate in found:
+                reads += self._read_direct(view, plate, clock)
+        logger.debug("%d finder regions, %d reads", len(regions), len(reads))
+        return [_shift(r, area) for r in _distinct(reads)], clock.times()
+
+    def _read_direct(self, image: np.ndarray, plate: PlateLines, clock: _Clock) -> list[PlateRead]:
+        """Read a proposed plate as it is; run the detector around it only if that fails
+        and the read looked like part of a plate."""
+        reads = self._read_plate(image, plate) if _plate_shaped(plate) else []
+        clock.lap("recognise")
+        partial = sum(len(self._decode(row)) for row in plate.rows) >= _MIN_PARTIAL
+        if not reads and partial:
+            reads = self._read_regions(image, [plate.box], clock)
+        return reads
+
+    def _read_regions(
+        self, image: np.ndarray, regions: list[Box], clock: _Clock
+    ) -> list[PlateRead]:
+        """Refine each region to exact plate lines with the detector, then read them."""
+        plates: list[PlateLines] = []
+        for region in regions:
+            for plate in self._split_mismatched(image, self._refine(image, region)):
+                if _plate_shaped(plate) and all(
+                    plate.box.iou(p.box) < _SAME_LINES_IOU for p in plates
+                ):
+                    plates.append(plate)
+        clock.lap("rectify")
+        reads = [r for plate in plates for r in self._read_plate(image, plate)]
+        clock.lap("recognise")
+        return reads
+
+    def _detect_frame(self, image: np.ndarray) -> list[PlateLines]:
+        """Plate-coloured text lines (or row pairs) of the whole image, widest first,
+        detected on a copy scaled down to `det_pixels`."""
+        if self.config.det_pixels == 0:
+            return []
+        h, w = image.shape[:2]
+        scale = min(1.0, (self.config.det_pixels / (h * w)) ** 0.5)
+        small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        lines = [line for q in self._det(small) if (line := warp_line(image, q / scale))]
+        found = [p for p in group_rows(image, lines) if _colour(image, p.box) != "unknown"]
+        return sorted(found, key=lambda p: -p.box.width)[: self.config.max_plates]
+
+    def _refine(self, image: np.ndarray, box: Box) -> list[PlateLines]:
+        """Detect again at full resolution around a coarse region: exact rows, the top row
+        of a double-layer plate, characters the coarse box cut off."""
+        h, w = image.shape[:2]
+        # a colour blob may be part of a plate: widen it to a whole plate for its height
+        pad_x = round(max(box.width * _PAD_X, (_PLATE_ASPECT * box.height - box.width) / 2)) + 4
+        x1, x2 = max(0, box.x1 - pad_x), min(w, box.x2 + pad_x)
+        y1 = max(0, box.y1 - round(box.height * _PAD_TOP) - 4)
+        y2 = min(h, box.y2 + round(box.height * _PAD_Y) + 4)
+        crop = image[y1:y2, x1:x2]
+        scale = min(self.config.det_height / crop.shape[0], _MAX_DET_WIDTH / crop.shape[1])
+        scaled = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR)
+        quads = [q / scale + (x1, y1) for q in self._det(scaled)]
+        lines = [line for q in quads if (line := warp_line(image, q))]
+        return [p for p in group_rows(image, lines) if _inside(p.box, box, margin=0.5)]
+
+    @staticmethod
+    def _split_mismatched(image: np.ndarray, plates: list[PlateLines]) -> list[PlateLines]:
+        """Two rows of one plate share its colour; a badge above a plate does not."""
+        out: list[PlateLines] = []
+        for plate in plates:
+            colours = {_colour(image, row.box) for row in plate.rows}
+            if len(plate.rows) == 2 and (len(colours) > 1 or "unknown" in colours):
+                out += [PlateLines((row,)) for row in plate.rows]
+            else:
+                out.append(plate)
+        return out
+
+    def _read_plate(self, image: np.ndarray, plate: PlateLines) -> list[PlateRead]:
+        """Read a plate; when that fails, try what else its lines could be.
+
+        A pair of rows that does not read as one plate may be a badge over a plate, or two
+        stacked plates (Hong Kong); a single squat line may be both rows of a double-layer
+        plate merged by the detector.
+        """
+        colour = _colour(image, plate.box)
+        read = self._recognise(plate, colour) if colour != "unknown" else None
+        if read is not None:
+            return [read]
+        if len(plate.rows) == 2:
+            singles = [PlateLines((row,)) for row in plate.rows]
+            return [r for p in singles if _plate_shaped(p) for r in self._read_plate(image, p)]
+        line = plate.rows[0]
+        if colour in _TWO_ROW_COLOURS and line.aspect < _MAX_DOUBLE_ASPECT:
+            rows = split_rows(image, line)
+            if rows is not None:
+                read = self._recognise(rows, colour)
+        return [read] if read is not None else []
+
+    def _decode(self, line: Line) -> list[CharRead]:
+        """Recognise a line once per read (fallbacks revisit the same lines)."""
+        key = id(line.image)
+        if key not in self._memo:
+            self._memo[key] = (line.image, self._decoder.decode(self._rec(line.image)))
+        return self._memo[key][1]
+
+    def _recognise(self, plate: PlateLines, colour: str) -> PlateRead | None:
+        reads = [c for row in plate.rows for c in self._decode(row)]
+        candidates = rank(repair(reads, colour), colour, self.config.top_n)
+        best = choose(candidates, self.config.min_confidence)
+        if best is None:
+            return None
+        return PlateRead(
+            text=best.text,
+            confidence=best.confidence,
+            box=plate.box,
+            color=plate_color(best.text, colour),
+            layers=len(plate.rows),
+            char_confidences=best.char_confidences,
+            candidates=tuple((c.text, c.confidence) for c in candidates if c.valid),
+        )
+
+
+class _Clock:
+    """Milliseconds per stage, accumulated over the passes of one read."""
+
+    def __init__(self) -> None:
+        self._last = time.perf_counter()
+        self._ms = {"localise": 0.0, "rectify": 0.0, "recognise": 0.0}
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self._ms[stage] += (now - self._last) * 1000
+        self._last = now
+
+    def times(self) -> StageTimes:
+        return StageTimes(**self._ms)
+
+
+def _plate_shaped(plate: PlateLines) -> bool:
+    """Single rows need a plate line's aspect ratio; a top row may be short."""
+    bottom = plate.rows[-1]
+    if not _LINE_ASPECT[0] <= bottom.aspect <= _LINE_ASPECT[1]:
+        return False
+    return len(plate.rows) == 1 or _TOP_ASPECT[0] <= plate.rows[0].aspect <= _TOP_ASPECT[1]
+
+
+def _inside(inner: Box, outer: Box, margin: float = 0.0) -> bool:
+    """Whether `inner`'s centre lies in `outer` grown by `margin` of its size."""
+    cx, cy = inner.center
+    mx, my = outer.width * margin, outer.height * margin
+    return outer.x1 - mx <= cx <= outer.x2 + mx and outer.y1 - my <= cy <= outer.y2 + my
+
+
+def _shift(read: PlateRead, area: Box) -> PlateRead:
+    """Move a read from roi to image coordinates."""
+    b = read.box
+    box = Box(b.x1 + area.x1, b.y1 + area.y1, b.x2 + area.x1, b.y2 + area.y1)
+    return dataclasses.replace(read, box=box)
+
+
+def _colour(image: np.ndarray, box: Box) -> str:
+    return classify(image[box.y1 : box.y2, box.x1 : box.x2]).name
+
+
+def _distinct(reads: list[PlateRead]) -> list[PlateRead]:
+    """One read per plate: the same plate is often proposed by several finder cues."""
+    kept: list[PlateRead] = []
+    for read in sorted(reads, key=lambda r: -r.confidence):
+        if all(read.box.iou(k.box) < _SAME_PLATE_IOU and read.text != k.text for k in kept):
+            kept.append(read)
+    return kept

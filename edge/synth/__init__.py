@@ -1,0 +1,19 @@
+"""Synthetic plates and frames: rendered plates for tests, benchmarks and the demo clip.
+
+Nothing here reads a real photo; everything is drawn from the GA 36-2018 geometry with the
+WQY Micro Hei font, deterministically from a `numpy.random.Generator`.
+"""
+
+from edge.synth.render import FONT_PATH, PLATE_COLORS, font_available, render_plate
+from edge.synth.scene import PlacedPlate, augment, place_on_background, random_background
+
+__all__ = [
+    "FONT_PATH",
+    "PLATE_COLORS",
+    "PlacedPlate",
+    "augment",
+    "font_available",
+    "place_on_background",
+    "random_background",
+    "render_plate",
+]

@@ -1,0 +1,92 @@
+"""Typed values that flow through the edge pipeline (STYLE.md rule 1).
+
+camera -> `Frame` -> reader -> `PlateRead` per plate -> tracker -> `Passage` per vehicle.
+Frozen dataclasses, validated where a wrong shape would surface far from its cause.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """Axis-aligned pixel box, x2/y2 exclusive."""
+
+    x1: int
+    y1: int
+    x2: int
+    y2: int
+
+    def __post_init__(self) -> None:
+        if self.x2 <= self.x1 or self.y2 <= self.y1:
+            raise ValueError(f"empty box: {self}")
+
+    @property
+    def width(self) -> int:
+        return self.x2 - self.x1
+
+    @property
+    def height(self) -> int:
+        return self.y2 - self.y1
+
+    @property
+    def center(self) -> tuple[float, float]:
+        return ((self.x1 + self.x2) / 2, (self.y1 + self.y2) / 2)
+
+    def as_list(self) -> list[int]:
+        return [self.x1, self.y1, self.x2, self.y2]
+
+    def iou(self, other: Box) -> float:
+        ix = max(0, min(self.x2, other.x2) - max(self.x1, other.x1))
+        iy = max(0, min(self.y2, other.y2) - max(self.y1, other.y1))
+        inter = ix * iy
+        union = self.width * self.height + other.width * other.height - inter
+        return inter / union if union else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One decoded camera frame. `image` is BGR uint8, shape (H, W, 3)."""
+
+    image: np.ndarray
+    index: int
+    timestamp: float
+    """Seconds: the stream's position for files, wall-clock time for live sources."""
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        shape = getattr(self.image, "shape", None)
+        if shape is None or len(shape) != 3 or shape[2] != 3 or self.image.dtype != np.uint8:
+            raise ValueError(
+                f"Frame.image must be a BGR uint8 array of shape (H, W, 3), got "
+                f"{getattr(self.image, 'dtype', type(self.image))} {shape}"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class PlateRead:
+    """One plate read in one image.
+
+    `text` is normalized and grammar-checked (empty when the plate is there but could not
+    be read); `candidates` are the top-N alternative texts, best first, with confidences;
+    `char_confidences` has one value per character of `text`.
+    """
+
+    text: str
+    confidence: float
+    box: Box
+    color: str = "unknown"
+    """blue, yellow, green, white, black or unknown."""
+    layers: int = 1
+    char_confidences: tuple[float, ...] = ()
+    candidates: tuple[tuple[str, float], ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        if self.char_confidences and len(self.char_confidences) != len(self.text):
+            raise ValueError(
+                f"char_confidences has {len(self.char_confidences)} values for "
+                f"{len(self.text)} characters"
+            )

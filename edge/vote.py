@@ -1,0 +1,79 @@
+"""Voting over the reads of one plate across frames.
+
+A single frame misreads a character now and then (glare, motion blur, a bolt over a 0);
+the same plate read over several frames rarely misreads the same character the same way.
+Votes are per character, weighted by each read's per-character confidence, among reads of
+the winning length. The result keeps the top-N texts as candidates so central can still
+match an alternative reading.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from edge.types import PlateRead
+
+TOP_N = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    """The voted reading of one track; `text` is empty when no read had text."""
+
+    text: str
+    confidence: float
+    char_confidences: tuple[float, ...]
+    candidates: tuple[tuple[str, float], ...]
+    agreeing: int
+    """How many reads gave exactly the voted text."""
+
+
+def _char_weights(read: PlateRead) -> tuple[float, ...]:
+    if read.char_confidences:
+        return read.char_confidences
+    return tuple(read.confidence for _ in read.text)
+
+
+def vote(reads: Sequence[PlateRead], top_n: int = TOP_N) -> Vote:
+    """Combine the reads of one plate into one reading with candidates."""
+    legible = [r for r in reads if r.text]
+    if not legible:
+        return Vote("", 0.0, (), (), 0)
+    by_length: dict[int, float] = defaultdict(float)
+    for read in legible:
+        by_length[len(read.text)] += read.confidence
+    length = max(by_length, key=lambda n: (by_length[n], n))
+    voters = [r for r in legible if len(r.text) == length]
+    chars: list[str] = []
+    confidences: list[float] = []
+    for pos in range(length):
+        weights: dict[str, float] = defaultdict(float)
+        for read in voters:
+            weights[read.text[pos]] += _char_weights(read)[pos]
+        best = max(weights, key=lambda ch: (weights[ch], ch))
+        total = sum(weights.values())
+        mean = weights[best] / sum(1 for r in voters if r.text[pos] == best)
+        chars.append(best)
+        confidences.append(mean * weights[best] / total if total else 0.0)
+    text = "".join(chars)
+    confidence = min(confidences) if confidences else 0.0
+    candidates = _candidates(text, confidence, legible, top_n)
+    agreeing = sum(1 for r in legible if r.text == text)
+    return Vote(text, confidence, tuple(confidences), candidates, agreeing)
+
+
+def _candidates(
+    text: str, confidence: float, reads: Sequence[PlateRead], top_n: int
+) -> tuple[tuple[str, float], ...]:
+    """Distinct texts, scored by their mean confidence times their share of the reads."""
+    scores: dict[str, float] = defaultdict(float)
+    for read in reads:
+        scores[read.text] += read.confidence / len(reads)
+        for alt, alt_confidence in read.candidates:
+            if alt and alt != read.text:
+                scores[alt] += alt_confidence / (2 * len(reads))
+    scores.pop(text, None)
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    return ((text, confidence), *ranked[: top_n - 1])

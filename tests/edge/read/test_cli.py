@@ -1,0 +1,60 @@
+"""`checkpoint read --json`: one JSON object per image, an error line for a non-image."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from checkpoint.cli.main import main
+from edge.synth import render_plate
+from tests.edge.read.conftest import needs_font
+
+
+@needs_font
+def test_read_json_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    frame = np.full((360, 640, 3), 90, np.uint8)
+    plate = render_plate("京A12345", "blue", height=60)
+    frame[150:210, 200 : 200 + plate.shape[1]] = plate
+    folder = tmp_path / "shots"
+    folder.mkdir()
+    cv2.imwrite(str(folder / "b_plate.png"), frame)
+    cv2.imwrite(str(folder / "a_empty.jpg"), np.full((100, 100, 3), 200, np.uint8))
+    (folder / "notes.txt").write_text("ignored: not an image extension")
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"this is not a jpeg")
+
+    code = main(["read", "--json", str(folder), str(broken)])
+
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert code == 1  # one file could not be read
+    assert [Path(line["image"]).name for line in lines] == [
+        "a_empty.jpg",
+        "b_plate.png",
+        "broken.jpg",
+    ]
+    empty, found, error = lines
+    assert empty["plates"] == []
+    assert isinstance(empty["ms"], float)
+    assert set(found) == {"image", "plates", "ms"}
+    (plate_json,) = found["plates"]
+    assert set(plate_json) == {"text", "confidence", "color", "layers", "box", "candidates"}
+    assert plate_json["text"] == "京A12345"
+    assert plate_json["color"] == "blue"
+    assert plate_json["layers"] == 1
+    x1, y1, x2, y2 = plate_json["box"]
+    assert 190 <= x1 < x2 <= 200 + plate.shape[1] + 10
+    assert 140 <= y1 < y2 <= 220
+    assert plate_json["candidates"][0] == ["京A12345", plate_json["confidence"]]
+    assert set(error) == {"image", "error"}
+    assert "not a decodable image" in error["error"]
+
+
+def test_read_text_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    image = tmp_path / "grey.png"
+    cv2.imwrite(str(image), np.full((120, 160, 3), 128, np.uint8))
+    assert main(["read", str(image)]) == 0
+    assert capsys.readouterr().out.startswith(f"{image}: no plate [")

@@ -1,0 +1,50 @@
+"""Real photos (skipped where /work/shared is absent): accuracy floor and no false reads.
+
+The reader never sees the labels; the test compares its output with them afterwards,
+with the scoring rules of the benchmark (plates-dev/SOURCES.md).
+"""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from edge.read import PlateReader
+from edge.read.images import load_image
+from tests.edge.read.conftest import DEV_PHOTOS, needs_dev_photos
+
+MIN_EXACT = 0.85  # measured 0.90 (default lane mode), 0.93 with full_frame="always"
+MAX_FALSE_READS = 2
+
+
+@needs_dev_photos
+def test_dev_photos_accuracy(reader: PlateReader) -> None:
+    with (DEV_PHOTOS / "labels.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    exact = legible = false_reads = 0
+    for name in sorted({row["file"] for row in rows}):
+        labels = [row for row in rows if row["file"] == name]
+        texts = {read.text for read in reader.read(load_image(DEV_PHOTOS / name))}
+        wanted = [row["plate"] for row in labels if row["legible"] == "yes"]
+        legible += len(wanted)
+        exact += sum(plate in texts for plate in wanted)
+        if all(row["legible"] == "yes" for row in labels):
+            false_reads += len(texts - {row["plate"] for row in labels})
+    assert legible > 0
+    assert exact / legible >= MIN_EXACT
+    assert false_reads <= MAX_FALSE_READS
+
+
+@needs_dev_photos
+@pytest.mark.parametrize(
+    ("name", "plate"),
+    [
+        ("we_old_3.jpg", "皖AH712X"),  # tilted
+        ("we_moto.png", "沪AN9241"),  # double-layer yellow
+        ("we_old_17.jpg", "使198476"),  # embassy, black
+        ("we_single_green.jpg", "沪AF71017"),  # new energy, 8 characters
+    ],
+)
+def test_dev_photo_plate(reader: PlateReader, name: str, plate: str) -> None:
+    assert plate in {read.text for read in reader.read(load_image(DEV_PHOTOS / name))}

@@ -1,0 +1,111 @@
+"""Grammar repair and ranking tables, on hand-made recogniser outputs (no model needed)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from edge.read.decode import CharRead, CTCDecoder
+from edge.read.grammar import choose, plate_color, rank, repair
+
+
+def reads(
+    text: str,
+    conf: dict[int, float] | None = None,
+    alts: dict[int, str] | None = None,
+    *,
+    province: str = "京",
+    letter: str = "A",
+    fallback_p: float = 0.2,
+) -> list[CharRead]:
+    """CharReads for `text`; `conf`/`alts` override position confidence / 2nd choice."""
+    conf, alts = conf or {}, alts or {}
+    return [
+        CharRead(
+            char=c,
+            confidence=conf.get(i, 0.99),
+            alternatives=((alts[i], 0.3),) if i in alts else (),
+            provinces=(province, fallback_p),
+            letter=(letter, fallback_p),
+        )
+        for i, c in enumerate(text)
+    ]
+
+
+def best(chars: list[CharRead], color: str) -> str | None:
+    chosen = choose(rank(repair(chars, color), color, top_n=5), min_confidence=0.5)
+    return chosen.text if chosen else None
+
+
+@pytest.mark.parametrize(
+    ("chars", "color", "expected"),
+    [
+        pytest.param(reads("皖AH712X"), "blue", "皖AH712X", id="valid-as-read"),
+        pytest.param(reads("闵DG065G", province="闽"), "blue", "闽DG065G", id="province-lookalike"),
+        pytest.param(
+            reads("QBD01366", province="粤"), "green", "粤BD01366", id="province-as-letter"
+        ),
+        pytest.param(reads("粤8D01366", letter="B"), "green", "粤BD01366", id="letter-as-digit"),
+        pytest.param(reads("1皖AH712X"), "blue", "皖AH712X", id="frame-left-of-province"),
+        pytest.param(reads("皖AH712X1", {7: 0.4}), "blue", "皖AH712X", id="frame-right-end"),
+        pytest.param(reads("皖AH712X1"), "blue", "皖AH712X", id="sure-frame-right-end"),
+        pytest.param(
+            reads("苏E051712", {2: 0.5}, {2: "D"}), "green", "苏ED51712", id="swap-beats-trim"
+        ),
+        pytest.param(reads("皖AH7I2X"), "blue", "皖AH712X", id="I-is-1"),
+        pytest.param(reads("京A1234警"), "black", "京A1234警", id="white-black-confusable"),
+        pytest.param(reads("SN6497"), "white", "SN6497", id="hong-kong"),
+        pytest.param(reads("WJ1693015"), "white", "WJ1693015", id="armed-police"),
+        pytest.param(reads("GA13189"), "white", "GA13189", id="military"),
+        pytest.param(reads("GA13189", fallback_p=1e-4), "blue", None, id="sure-letter-no-province"),
+        pytest.param(reads("LXS70"), "white", None, id="badge-not-a-plate"),
+        pytest.param(reads("0010912"), "white", None, id="digits-not-a-plate"),
+        pytest.param(reads("A5331"), "yellow", None, id="half-a-double-layer"),
+        pytest.param(reads("SN6497"), "blue", None, id="foreign-never-blue"),
+        pytest.param(reads("苏BD00111094"), "green", None, id="overlay-with-score"),
+        pytest.param([], "blue", None, id="nothing-read"),
+    ],
+)
+def test_repair_and_rank(chars: list[CharRead], color: str, expected: str | None) -> None:
+    assert best(chars, color) == expected
+
+
+def test_candidates_put_valid_alternatives_first() -> None:
+    # 8 characters cannot be a blue plate; dropping the unsure last one gives one
+    chars = reads("京A123456", {7: 0.6})
+    candidates = rank(repair(chars, "blue"), "blue", top_n=20)
+    assert candidates[0].text == "京A12345"
+    assert candidates[0].valid
+    invalid = [i for i, c in enumerate(candidates) if c.text == "京A123456"]
+    assert invalid
+    assert not candidates[invalid[0]].valid
+    assert candidates[invalid[0]].confidence > candidates[0].confidence
+    assert all(c.valid for c in candidates[: invalid[0]])
+
+
+@pytest.mark.parametrize(
+    ("text", "measured", "reported"),
+    [
+        ("京A1234警", "black", "white"),
+        ("粤Z1234港", "white", "black"),
+        ("京A12345", "blue", "blue"),
+    ],
+)
+def test_plate_kind_fixes_white_black(text: str, measured: str, reported: str) -> None:
+    assert plate_color(text, measured) == reported
+
+
+def test_ctc_decode_collapses_runs_and_keeps_max_confidence() -> None:
+    charset = ("", "京", "A", "1", "·", "三", "E", " ")
+    decoder = CTCDecoder(charset)
+    steps = [
+        (1, 0.7), (1, 0.9), (0, 0.9), (4, 0.8), (2, 0.95), (0, 0.9),
+        (3, 0.6), (0, 0.9), (3, 0.8), (5, 0.5),
+    ]  # fmt: skip
+    probs = np.full((len(steps), len(charset)), 0.0, np.float32)
+    for t, (index, p) in enumerate(steps):
+        probs[t, index] = p
+        probs[t, 6] += 0.1  # E always has a little weight
+    out = decoder.decode(probs)
+    assert "".join(r.char for r in out) == "京A11E"
+    assert [round(r.confidence, 2) for r in out] == [0.9, 0.95, 0.6, 0.8, 0.1]

@@ -1,0 +1,60 @@
+"""Reading rendered plates of every colour and layout, placed in frames with camera effects."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from edge.read import PlateReader
+from edge.synth import augment, place_on_background, random_background, render_plate
+from tests.edge.read.conftest import needs_font
+
+CASES = [
+    ("京A12345", "blue", 1),
+    ("冀E12345", "yellow", 2),
+    ("豫CG117挂", "yellow", 2),
+    ("粤BD01366", "green", 1),
+    ("京A1234警", "white", 1),
+    ("粤Z1234港", "black", 1),
+]
+
+
+@needs_font
+@pytest.mark.parametrize(("text", "color", "layers"), CASES)
+def test_reads_rendered_plate(reader: PlateReader, text: str, color: str, layers: int) -> None:
+    rng = np.random.default_rng(1)
+    background = random_background(rng, 540, 960)
+    plate = render_plate(text, color, layers=layers)
+    frame, placed = place_on_background(plate, background, rng, width=200 if layers == 1 else 140)
+    frame = augment(frame, rng)
+
+    reads = reader.read(frame)
+
+    assert [r.text for r in reads] == [text]
+    read = reads[0]
+    assert read.color == color
+    assert read.layers == layers
+    assert read.box.iou(placed.box) > 0.5
+    assert len(read.char_confidences) == len(text)
+    assert read.candidates[0][0] == text
+
+
+@needs_font
+def test_roi_limits_search_and_keeps_frame_coordinates(reader: PlateReader) -> None:
+    rng = np.random.default_rng(2)
+    background = random_background(rng, 540, 960)
+    frame, placed = place_on_background(
+        render_plate("沪AF71017", "green"), background, rng, width=220, center=(700, 300)
+    )
+
+    inside = reader.read(frame, roi=placed.box.__class__(500, 200, 900, 400))
+    outside = reader.read(frame, roi=placed.box.__class__(0, 0, 300, 200))
+
+    assert [r.text for r in inside] == ["沪AF71017"]
+    assert inside[0].box.iou(placed.box) > 0.5
+    assert outside == []
+
+
+def test_blank_frame_has_no_plate(reader: PlateReader) -> None:
+    frame = np.full((480, 640, 3), 128, np.uint8)
+    assert reader.read(frame) == []

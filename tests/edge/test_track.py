@@ -1,0 +1,74 @@
+"""Tracking: one decision per vehicle, early when reads agree, or when it leaves."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from edge.track import PlateTracker, Trigger, text_affinity
+from edge.types import Box, Frame, PlateRead
+
+IMAGE = np.zeros((720, 1280, 3), np.uint8)
+
+
+def frame(index: int, fps: float = 10) -> Frame:
+    return Frame(image=IMAGE, index=index, timestamp=index / fps)
+
+
+def read(text: str, x: int, y: int, confidence: float = 0.9) -> PlateRead:
+    return PlateRead(text=text, confidence=confidence, box=Box(x, y, x + 150, y + 45))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("冀A12345", "冀A12345", 1.0),
+        ("冀A12345", "冀A1Z345", 6 / 7),
+        ("冀A12345", "京B99999", 0.0),
+        ("", "冀A12345", 0.5),
+        ("冀A12345", "冀A123456", 0.2),
+    ],
+)
+def test_text_affinity(a: str, b: str, expected: float) -> None:
+    assert text_affinity(a, b) == pytest.approx(expected)
+
+
+def test_decides_once_when_k_reads_agree_then_absorbs() -> None:
+    tracker = PlateTracker(agree=3, max_gap_s=0.5)
+    decided = []
+    for i in range(10):  # a vehicle moving down the frame, misread once
+        text = "冀A1Z345" if i == 1 else "冀A12345"
+        decided += tracker.update(frame(i), [read(text, 560, 300 + 20 * i)])
+    assert [(d.vote.text, d.trigger, d.reads) for d in decided] == [("冀A12345", Trigger.AGREED, 4)]
+    for i in range(10, 20):  # gone: no second decision
+        decided += tracker.update(frame(i), [])
+    assert len(decided) == 1
+    assert tracker.active == 0
+
+
+def test_two_vehicles_side_by_side_are_two_tracks() -> None:
+    tracker = PlateTracker(agree=2)
+    decided = []
+    for i in range(3):
+        decided += tracker.update(
+            frame(i), [read("冀A12345", 200, 300 + 10 * i), read("京B67890", 900, 310 + 10 * i)]
+        )
+    assert sorted(d.vote.text for d in decided) == ["京B67890", "冀A12345"]
+
+
+def test_unreadable_plate_is_decided_when_it_leaves() -> None:
+    tracker = PlateTracker(agree=3, max_gap_s=0.5)
+    decided = []
+    for i in range(5):
+        decided += tracker.update(frame(i), [read("", 560, 300 + 10 * i, 0.1)])
+    assert decided == []
+    decided += tracker.update(frame(20), [])
+    assert [(d.vote.text, d.trigger, d.reads) for d in decided] == [("", Trigger.LEFT, 5)]
+
+
+def test_flush_decides_open_tracks() -> None:
+    tracker = PlateTracker(agree=5)
+    tracker.update(frame(0), [read("冀A12345", 560, 300)])
+    decided = tracker.flush()
+    assert [(d.vote.text, d.trigger) for d in decided] == [("冀A12345", Trigger.LEFT)]
+    assert decided[0].best_image is IMAGE

@@ -1,0 +1,61 @@
+"""Per-character voting across frames: tables of reads -> voted text."""
+
+from __future__ import annotations
+
+import pytest
+
+from edge.types import Box, PlateRead
+from edge.vote import vote
+
+BOX = Box(0, 0, 100, 30)
+
+
+def read(text: str, confidence: float = 0.9, chars: tuple[float, ...] = ()) -> PlateRead:
+    return PlateRead(text=text, confidence=confidence, box=BOX, char_confidences=chars)
+
+
+@pytest.mark.parametrize(
+    ("reads", "text", "agreeing"),
+    [
+        ([read("冀A12345")] * 3, "冀A12345", 3),
+        # one frame misreads a character: the other two outvote it
+        ([read("冀A12345"), read("冀A1Z345"), read("冀A12345")], "冀A12345", 2),
+        # every frame wrong somewhere, never in the same place: the vote is right
+        ([read("冀A1Z345"), read("冀A12S45"), read("冀AT2345")], "冀A12345", 0),
+        # a spurious 8th character in one read loses on length
+        ([read("冀A12345"), read("冀A123451"), read("冀A12345")], "冀A12345", 2),
+        # confidence weighs: one sure read beats two unsure ones
+        (
+            [
+                read("京A11111", 0.2, (0.2,) * 7),
+                read("京A11111", 0.2, (0.2,) * 7),
+                read("京A11117", 0.95, (0.95,) * 7),
+            ],
+            "京A11117",
+            1,
+        ),
+        ([read(""), read("")], "", 0),
+        ([], "", 0),
+    ],
+)
+def test_vote(reads: list[PlateRead], text: str, agreeing: int) -> None:
+    result = vote(reads)
+    assert result.text == text
+    assert result.agreeing == agreeing
+    assert len(result.char_confidences) == len(text)
+    if text:
+        assert result.candidates[0][0] == text
+        assert 0 < result.confidence <= 1
+
+
+def test_candidates_keep_the_alternatives() -> None:
+    result = vote([read("冀A12345"), read("冀A1Z345"), read("冀A12345")])
+    texts = [text for text, _ in result.candidates]
+    assert texts[:2] == ["冀A12345", "冀A1Z345"]
+    assert result.candidates[0][1] >= result.candidates[1][1] or len(texts) == 2
+
+
+def test_disagreement_lowers_confidence() -> None:
+    sure = vote([read("冀A12345")] * 3)
+    torn = vote([read("冀A12345"), read("冀A1Z345")])
+    assert torn.confidence < sure.confidence

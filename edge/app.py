@@ -106,6 +106,10 @@ class Edge:
             self.metrics.corrupt.set(source.stats.corrupt)
             if self.stop.is_set():
                 break
+        self.finish()
+
+    def finish(self) -> None:
+        """Decide every open track: the source ended, so every vehicle in view has left."""
         for decided in self.tracker.flush():
             self._emit(decided)
 

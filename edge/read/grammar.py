@@ -37,8 +37,8 @@ _KIND_COLORS: dict[PlateKind, frozenset[str]] = {
     PlateKind.HONG_KONG: _ACHROMATIC,
     PlateKind.MACAU: _ACHROMATIC,
 }
-"""Plate kinds issued in white or black only (told apart by the kind, not the colour,
-which shade and a dark frame make unreliable); other kinds are not checked."""
+"""Colours a kind of plate can have, where that is restricted. White and black are not told
+apart here (the kind decides, see `KIND_COLOR`): shade and a dark frame blur them."""
 KIND_COLOR: dict[PlateKind, str] = {
     PlateKind.MILITARY: "white",
     PlateKind.ARMED_POLICE: "white",
@@ -60,7 +60,7 @@ class Candidate:
 
     text: str
     confidence: float
-    """Geometric mean of `char_confidences`."""
+    """Geometric mean of `char_confidences`, times the prior of the repair behind it."""
     char_confidences: tuple[float, ...]
     valid: bool
     """Whether the plate grammar accepts `text` for this plate's colour."""

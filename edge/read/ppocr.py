@@ -82,8 +82,8 @@ class PPOCRReader(PlateReader):
             found = self._detect_frame(view)
             found = [p for p in found if not any(_inside(p.box, r.box) for r in reads)]
             clock.lap("localise")
-            for plate in found:
-                reads += self._read_direct(view, plate, clock)
+            # coarse lines are too loose to read well: detect again around each
+            reads += self._read_regions(view, [p.box for p in found], clock)
         logger.debug("%d finder regions, %d reads", len(regions), len(reads))
         return [_shift(r, area) for r in _distinct(reads)], clock.times()
 
@@ -92,8 +92,7 @@ class PPOCRReader(PlateReader):
         and the read looked like part of a plate."""
         reads = self._read_plate(image, plate) if _plate_shaped(plate) else []
         clock.lap("recognise")
-        partial = sum(len(self._decode(row)) for row in plate.rows) >= _MIN_PARTIAL
-        if not reads and partial:
+        if not reads and sum(len(self._decode(row)) for row in plate.rows) >= _MIN_PARTIAL:
             reads = self._read_regions(image, [plate.box], clock)
         return reads
 

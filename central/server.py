@@ -20,6 +20,7 @@ from central.alerts.store import AlertStore
 from central.auth import Authenticator, AuthInterceptor, check_bind
 from central.config import CentralConfig
 from central.passages import PassageLog
+from central.persons.service import Persons
 from central.redis_server import open_redis
 from central.services.alerts import AlertsServicer
 from central.services.screening import ScreeningServicer
@@ -50,6 +51,7 @@ class Central:
         self._server: grpc.Server | None = None
         self.store: WatchlistStore | None = None
         self.alerts: AlertStore | None = None
+        self.persons: Persons | None = None
         self.auth = Authenticator(config.auth)
         self.http_url: str | None = None
         """The tablet page's base URL once started with `config.http` (port 0 resolved)."""
@@ -68,7 +70,9 @@ class Central:
             self.store = WatchlistStore(client, change_retention=self.config.change_retention)
             self.alerts = AlertStore(client, self.config.alerts)
             self._stack.callback(self.alerts.close)
-            self._server = self._build_server(self.store, self.alerts)
+            self.persons = Persons(self.store)
+            self._stack.callback(self.persons.close)
+            self._server = self._build_server(self.store, self.alerts, self.persons)
             self._server.start()
             self._stack.enter_context(Escalator(self.alerts, self.config.alerts.escalation_check_s))
             if self.config.http is not None:
@@ -83,7 +87,9 @@ class Central:
             raise
         logger.info("central listening grpc=%s data_dir=%s", self.address, self.config.data_dir)
 
-    def _build_server(self, store: WatchlistStore, alerts: AlertStore) -> grpc.Server:
+    def _build_server(
+        self, store: WatchlistStore, alerts: AlertStore, persons: Persons
+    ) -> grpc.Server:
         limit = self.config.max_message_bytes
         server = grpc.server(
             futures.ThreadPoolExecutor(max_workers=self.config.workers, thread_name_prefix="grpc"),
@@ -97,9 +103,11 @@ class Central:
             min_confidence=self.config.screening.min_confidence,
             min_lookalike_score=self.config.screening.min_lookalike_score,
         )
-        pb_grpc.add_WatchlistServicer_to_server(WatchlistServicer(store, self.stopping), server)
+        pb_grpc.add_WatchlistServicer_to_server(
+            WatchlistServicer(store, self.stopping, persons), server
+        )
         pb_grpc.add_ScreeningServicer_to_server(
-            ScreeningServicer(store, policy, alerts, PassageLog(store.redis)), server
+            ScreeningServicer(store, policy, alerts, PassageLog(store.redis), persons), server
         )
         pb_grpc.add_AlertsServicer_to_server(
             AlertsServicer(alerts, self.auth, self.stopping), server

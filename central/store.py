@@ -14,6 +14,10 @@ the watchlist and its scripts stay atomic):
   their in-memory pattern list only when it moved.
 - ``cp:{cp}:wl:changes`` - stream, entry id ``<version>-1``, fields op, kind, key, actor,
   at: the audit trail and the edges' sync feed, trimmed to `change_retention` entries.
+- ``cp:{cp}:wl:face:<id>`` - string, a person's face embeddings as float32 bytes, and
+  ``cp:{cp}:wl:photo:<id>`` - hash, enrolment photos kept on request: written with the
+  person entry by `central.persons.store` (which documents them); removing the person
+  entry here deletes both.
 
 Writes go through Lua scripts so the entry, its indexes, the version and the change record
 move together or not at all.
@@ -87,6 +91,9 @@ local prefix, actor, at, retention = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local kind, key, canon = ARGV[5], ARGV[6], ARGV[7]
 if redis.call('DEL', prefix .. 'e:' .. kind .. ':' .. key) == 0 then return 0 end
 local v = redis.call('INCR', KEYS[1])
+if kind == 'person' then
+  redis.call('DEL', prefix .. 'face:' .. key, prefix .. 'photo:' .. key)
+end
 redis.call('SREM', prefix .. 'keys:' .. kind, key)
 if canon ~= '' then redis.call('SREM', prefix .. 'la:' .. canon, key) end
 if kind == 'plate_pattern' then redis.call('SET', KEYS[3], v) end
@@ -205,6 +212,11 @@ class WatchlistStore:
         self._lookup = client.register_script(_LOOKUP)
         self._lock = threading.Lock()
         self._patterns: tuple[str, list[WatchlistEntry]] = ("", [])
+
+    @property
+    def change_retention(self) -> int:
+        """How many change records the stream keeps (person writes trim it the same way)."""
+        return self._retention
 
     @property
     def redis(self) -> redis.Redis:

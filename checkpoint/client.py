@@ -171,6 +171,38 @@ class CentralClient:
             raise translate(exc, self.address) from None
         return response
 
+    def add_person(self, request: pb.AddPersonRequest) -> pb.AddPersonResponse:
+        """Enrol a person from photos (central embeds them) and/or embeddings."""
+        try:
+            response: pb.AddPersonResponse = self.watchlist.AddPerson(
+                request,
+                timeout=max(self.timeout_s, 60.0),  # first photo loads the models
+            )
+        except grpc.RpcError as exc:
+            raise translate(exc, self.address) from None
+        return response
+
+    def match_faces(self, embeddings: Iterable[bytes], limit: int = 0) -> pb.MatchFacesResponse:
+        """The nearest wanted persons for each embedding (128 float32 bytes each)."""
+        try:
+            response: pb.MatchFacesResponse = self.watchlist.MatchFaces(
+                pb.MatchFacesRequest(embeddings=list(embeddings), limit=limit),
+                timeout=self.timeout_s,
+            )
+        except grpc.RpcError as exc:
+            raise translate(exc, self.address) from None
+        return response
+
+    def forget_photos(self, person_id: str) -> int:
+        """Delete a person's kept enrolment photos at central; returns how many."""
+        try:
+            response: pb.ForgetPhotosResponse = self.watchlist.ForgetPhotos(
+                pb.ForgetPhotosRequest(key=person_id), timeout=self.timeout_s
+            )
+        except grpc.RpcError as exc:
+            raise translate(exc, self.address) from None
+        return int(response.removed)
+
     def screen(self, passage: pb.Passage, timeout_s: float | None = None) -> pb.ScreenResponse:
         try:
             response: pb.ScreenResponse = self.screening.Screen(

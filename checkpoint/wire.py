@@ -8,12 +8,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import numpy as np
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from checkpoint.errors import InvalidEntry
 from checkpoint.matching import Match
 from checkpoint.screening import Decision, PlateCandidate, PlateReading, Verdict
 from checkpoint.watchlist import Category, EntryKind, Severity, WatchlistEntry
 from proto import checkpoint_pb2 as pb
+
+EMBEDDING_DIM = 128
+EMBEDDING_BYTES = EMBEDDING_DIM * 4
+_EMBEDDING_DTYPE = np.dtype("<f4")
 
 _KIND_TO_PB = {
     EntryKind.PLATE: pb.PLATE,
@@ -156,3 +162,38 @@ def decision_to_pb(passage_id: str, decision: Decision, version: int) -> pb.Scre
         matches=[match_to_pb(m) for m in decision.matches],
         watchlist_version=version,
     )
+
+
+def embeddings_to_bytes(vectors: np.ndarray) -> bytes:
+    """Face embeddings, shape (N, 128) or (128,), as little-endian float32 bytes.
+
+    The one encoding of an embedding on the wire and in Redis (512 bytes per face).
+
+    Raises:
+        InvalidEntry: wrong shape, or values that are not finite.
+    """
+    array = np.asarray(vectors, dtype=_EMBEDDING_DTYPE)
+    if array.ndim == 1:
+        array = array[None, :]
+    if array.ndim != 2 or array.shape[1] != EMBEDDING_DIM:
+        raise InvalidEntry(
+            f"face embeddings must have shape (N, {EMBEDDING_DIM}), got {array.shape}"
+        )
+    if not np.isfinite(array).all():
+        raise InvalidEntry("face embeddings must be finite numbers")
+    return array.tobytes()
+
+
+def embeddings_from_bytes(data: bytes) -> np.ndarray:
+    """`embeddings_to_bytes` reversed: float32, shape (N, 128).
+
+    Raises:
+        InvalidEntry: a length that is not a whole number of embeddings.
+    """
+    if not data or len(data) % EMBEDDING_BYTES:
+        raise InvalidEntry(
+            f"face embedding bytes must be a non-zero multiple of {EMBEDDING_BYTES}, "
+            f"got {len(data)}"
+        )
+    array = np.frombuffer(data, dtype=_EMBEDDING_DTYPE).reshape(-1, EMBEDDING_DIM)
+    return array.astype(np.float32)

@@ -14,6 +14,7 @@ import grpc
 from checkpoint import wire
 from checkpoint.client import CentralClient
 from checkpoint.localcache import LocalWatchlist
+from checkpoint.watchlist import EntryKind
 from proto import checkpoint_pb2 as pb
 
 logger = logging.getLogger(__name__)
@@ -68,8 +69,8 @@ class WatchlistSync:
             self.local.clear()
             return
         kind = wire.kind_from_pb(change.kind)
-        if kind is None:
-            return
+        if kind is None or kind is EntryKind.PERSON:
+            return  # a lane decides plates locally; names of wanted people stay at central
         if change.op == pb.WatchlistChange.UPSERT and change.HasField("entry"):
             self.local.upsert(wire.entry_from_pb(change.entry))
         elif change.op == pb.WatchlistChange.REMOVE:

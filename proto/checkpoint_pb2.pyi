@@ -40,6 +40,13 @@ class Severity(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     LOW: _ClassVar[Severity]
     MEDIUM: _ClassVar[Severity]
     HIGH: _ClassVar[Severity]
+
+class FaceBand(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    FACE_BAND_UNSPECIFIED: _ClassVar[FaceBand]
+    FACE_MATCH: _ClassVar[FaceBand]
+    FACE_REVIEW: _ClassVar[FaceBand]
+    FACE_NONE: _ClassVar[FaceBand]
 VERDICT_UNSPECIFIED: Verdict
 PASS: Verdict
 STOP: Verdict
@@ -59,6 +66,10 @@ SEVERITY_UNSPECIFIED: Severity
 LOW: Severity
 MEDIUM: Severity
 HIGH: Severity
+FACE_BAND_UNSPECIFIED: FaceBand
+FACE_MATCH: FaceBand
+FACE_REVIEW: FaceBand
+FACE_NONE: FaceBand
 
 class Box(_message.Message):
     __slots__ = ("x1", "y1", "x2", "y2")
@@ -269,6 +280,80 @@ class WatchlistChange(_message.Message):
     at: _timestamp_pb2.Timestamp
     def __init__(self, op: _Optional[_Union[WatchlistChange.Op, str]] = ..., version: _Optional[int] = ..., kind: _Optional[_Union[EntryKind, str]] = ..., key: _Optional[str] = ..., entry: _Optional[_Union[WatchlistEntry, _Mapping]] = ..., actor: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
+class AddPersonRequest(_message.Message):
+    __slots__ = ("entry", "photos", "embeddings", "keep_photos")
+    ENTRY_FIELD_NUMBER: _ClassVar[int]
+    PHOTOS_FIELD_NUMBER: _ClassVar[int]
+    EMBEDDINGS_FIELD_NUMBER: _ClassVar[int]
+    KEEP_PHOTOS_FIELD_NUMBER: _ClassVar[int]
+    entry: WatchlistEntry
+    photos: _containers.RepeatedScalarFieldContainer[bytes]
+    embeddings: _containers.RepeatedScalarFieldContainer[bytes]
+    keep_photos: bool
+    def __init__(self, entry: _Optional[_Union[WatchlistEntry, _Mapping]] = ..., photos: _Optional[_Iterable[bytes]] = ..., embeddings: _Optional[_Iterable[bytes]] = ..., keep_photos: _Optional[bool] = ...) -> None: ...
+
+class AddPersonResponse(_message.Message):
+    __slots__ = ("entry", "faces", "photos_kept")
+    ENTRY_FIELD_NUMBER: _ClassVar[int]
+    FACES_FIELD_NUMBER: _ClassVar[int]
+    PHOTOS_KEPT_FIELD_NUMBER: _ClassVar[int]
+    entry: WatchlistEntry
+    faces: int
+    photos_kept: int
+    def __init__(self, entry: _Optional[_Union[WatchlistEntry, _Mapping]] = ..., faces: _Optional[int] = ..., photos_kept: _Optional[int] = ...) -> None: ...
+
+class MatchFacesRequest(_message.Message):
+    __slots__ = ("embeddings", "limit")
+    EMBEDDINGS_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    embeddings: _containers.RepeatedScalarFieldContainer[bytes]
+    limit: int
+    def __init__(self, embeddings: _Optional[_Iterable[bytes]] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class FaceMatch(_message.Message):
+    __slots__ = ("key", "name", "distance", "band", "reason", "category", "severity")
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DISTANCE_FIELD_NUMBER: _ClassVar[int]
+    BAND_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    SEVERITY_FIELD_NUMBER: _ClassVar[int]
+    key: str
+    name: str
+    distance: float
+    band: FaceBand
+    reason: str
+    category: Category
+    severity: Severity
+    def __init__(self, key: _Optional[str] = ..., name: _Optional[str] = ..., distance: _Optional[float] = ..., band: _Optional[_Union[FaceBand, str]] = ..., reason: _Optional[str] = ..., category: _Optional[_Union[Category, str]] = ..., severity: _Optional[_Union[Severity, str]] = ...) -> None: ...
+
+class FaceMatches(_message.Message):
+    __slots__ = ("matches",)
+    MATCHES_FIELD_NUMBER: _ClassVar[int]
+    matches: _containers.RepeatedCompositeFieldContainer[FaceMatch]
+    def __init__(self, matches: _Optional[_Iterable[_Union[FaceMatch, _Mapping]]] = ...) -> None: ...
+
+class MatchFacesResponse(_message.Message):
+    __slots__ = ("faces", "version")
+    FACES_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    faces: _containers.RepeatedCompositeFieldContainer[FaceMatches]
+    version: int
+    def __init__(self, faces: _Optional[_Iterable[_Union[FaceMatches, _Mapping]]] = ..., version: _Optional[int] = ...) -> None: ...
+
+class ForgetPhotosRequest(_message.Message):
+    __slots__ = ("key",)
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    key: str
+    def __init__(self, key: _Optional[str] = ...) -> None: ...
+
+class ForgetPhotosResponse(_message.Message):
+    __slots__ = ("removed",)
+    REMOVED_FIELD_NUMBER: _ClassVar[int]
+    removed: int
+    def __init__(self, removed: _Optional[int] = ...) -> None: ...
+
 class PlateCandidate(_message.Message):
     __slots__ = ("text", "confidence", "char_confidence")
     TEXT_FIELD_NUMBER: _ClassVar[int]
@@ -310,7 +395,7 @@ class VehicleObservation(_message.Message):
     def __init__(self, color: _Optional[str] = ..., vehicle_class: _Optional[str] = ..., color_confidence: _Optional[float] = ..., box: _Optional[_Union[Box, _Mapping]] = ..., signature: _Optional[_Iterable[float]] = ...) -> None: ...
 
 class Passage(_message.Message):
-    __slots__ = ("passage_id", "checkpoint_id", "lane_id", "seen_at", "plate", "vehicle", "frames", "evidence_jpeg", "thumbnail_jpeg")
+    __slots__ = ("passage_id", "checkpoint_id", "lane_id", "seen_at", "plate", "vehicle", "frames", "evidence_jpeg", "thumbnail_jpeg", "face")
     PASSAGE_ID_FIELD_NUMBER: _ClassVar[int]
     CHECKPOINT_ID_FIELD_NUMBER: _ClassVar[int]
     LANE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -320,6 +405,7 @@ class Passage(_message.Message):
     FRAMES_FIELD_NUMBER: _ClassVar[int]
     EVIDENCE_JPEG_FIELD_NUMBER: _ClassVar[int]
     THUMBNAIL_JPEG_FIELD_NUMBER: _ClassVar[int]
+    FACE_FIELD_NUMBER: _ClassVar[int]
     passage_id: str
     checkpoint_id: str
     lane_id: str
@@ -329,7 +415,18 @@ class Passage(_message.Message):
     frames: int
     evidence_jpeg: bytes
     thumbnail_jpeg: bytes
-    def __init__(self, passage_id: _Optional[str] = ..., checkpoint_id: _Optional[str] = ..., lane_id: _Optional[str] = ..., seen_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., plate: _Optional[_Union[PlateReading, _Mapping]] = ..., vehicle: _Optional[_Union[VehicleObservation, _Mapping]] = ..., frames: _Optional[int] = ..., evidence_jpeg: _Optional[bytes] = ..., thumbnail_jpeg: _Optional[bytes] = ...) -> None: ...
+    face: FaceObservation
+    def __init__(self, passage_id: _Optional[str] = ..., checkpoint_id: _Optional[str] = ..., lane_id: _Optional[str] = ..., seen_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., plate: _Optional[_Union[PlateReading, _Mapping]] = ..., vehicle: _Optional[_Union[VehicleObservation, _Mapping]] = ..., frames: _Optional[int] = ..., evidence_jpeg: _Optional[bytes] = ..., thumbnail_jpeg: _Optional[bytes] = ..., face: _Optional[_Union[FaceObservation, _Mapping]] = ...) -> None: ...
+
+class FaceObservation(_message.Message):
+    __slots__ = ("embedding", "box", "quality")
+    EMBEDDING_FIELD_NUMBER: _ClassVar[int]
+    BOX_FIELD_NUMBER: _ClassVar[int]
+    QUALITY_FIELD_NUMBER: _ClassVar[int]
+    embedding: bytes
+    box: Box
+    quality: float
+    def __init__(self, embedding: _Optional[bytes] = ..., box: _Optional[_Union[Box, _Mapping]] = ..., quality: _Optional[float] = ...) -> None: ...
 
 class ScreenRequest(_message.Message):
     __slots__ = ("passage",)
@@ -338,20 +435,22 @@ class ScreenRequest(_message.Message):
     def __init__(self, passage: _Optional[_Union[Passage, _Mapping]] = ...) -> None: ...
 
 class ScreenResponse(_message.Message):
-    __slots__ = ("passage_id", "verdict", "reason", "matches", "watchlist_version", "alert_id")
+    __slots__ = ("passage_id", "verdict", "reason", "matches", "watchlist_version", "alert_id", "face_matches")
     PASSAGE_ID_FIELD_NUMBER: _ClassVar[int]
     VERDICT_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     MATCHES_FIELD_NUMBER: _ClassVar[int]
     WATCHLIST_VERSION_FIELD_NUMBER: _ClassVar[int]
     ALERT_ID_FIELD_NUMBER: _ClassVar[int]
+    FACE_MATCHES_FIELD_NUMBER: _ClassVar[int]
     passage_id: str
     verdict: Verdict
     reason: str
     matches: _containers.RepeatedCompositeFieldContainer[Match]
     watchlist_version: int
     alert_id: str
-    def __init__(self, passage_id: _Optional[str] = ..., verdict: _Optional[_Union[Verdict, str]] = ..., reason: _Optional[str] = ..., matches: _Optional[_Iterable[_Union[Match, _Mapping]]] = ..., watchlist_version: _Optional[int] = ..., alert_id: _Optional[str] = ...) -> None: ...
+    face_matches: _containers.RepeatedCompositeFieldContainer[FaceMatch]
+    def __init__(self, passage_id: _Optional[str] = ..., verdict: _Optional[_Union[Verdict, str]] = ..., reason: _Optional[str] = ..., matches: _Optional[_Iterable[_Union[Match, _Mapping]]] = ..., watchlist_version: _Optional[int] = ..., alert_id: _Optional[str] = ..., face_matches: _Optional[_Iterable[_Union[FaceMatch, _Mapping]]] = ...) -> None: ...
 
 class Alert(_message.Message):
     __slots__ = ("id", "checkpoint_id", "lane_id", "time", "verdict", "reason", "matches", "plate", "evidence_jpeg", "thumbnail_jpeg", "subject", "sightings", "escalated", "acknowledged_by", "acknowledged_at", "event_id", "event", "severity", "last_seen")

@@ -74,6 +74,21 @@ class WatchlistStub:
                 request_serializer=proto_dot_checkpoint__pb2.SubscribeRequest.SerializeToString,
                 response_deserializer=proto_dot_checkpoint__pb2.WatchlistChange.FromString,
                 _registered_method=True)
+        self.AddPerson = channel.unary_unary(
+                '/checkpoint.v1.Watchlist/AddPerson',
+                request_serializer=proto_dot_checkpoint__pb2.AddPersonRequest.SerializeToString,
+                response_deserializer=proto_dot_checkpoint__pb2.AddPersonResponse.FromString,
+                _registered_method=True)
+        self.MatchFaces = channel.unary_unary(
+                '/checkpoint.v1.Watchlist/MatchFaces',
+                request_serializer=proto_dot_checkpoint__pb2.MatchFacesRequest.SerializeToString,
+                response_deserializer=proto_dot_checkpoint__pb2.MatchFacesResponse.FromString,
+                _registered_method=True)
+        self.ForgetPhotos = channel.unary_unary(
+                '/checkpoint.v1.Watchlist/ForgetPhotos',
+                request_serializer=proto_dot_checkpoint__pb2.ForgetPhotosRequest.SerializeToString,
+                response_deserializer=proto_dot_checkpoint__pb2.ForgetPhotosResponse.FromString,
+                _registered_method=True)
 
 
 class WatchlistServicer:
@@ -127,6 +142,24 @@ class WatchlistServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AddPerson(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MatchFaces(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ForgetPhotos(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_WatchlistServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -169,6 +202,21 @@ def add_WatchlistServicer_to_server(servicer, server):
                     servicer.Subscribe,
                     request_deserializer=proto_dot_checkpoint__pb2.SubscribeRequest.FromString,
                     response_serializer=proto_dot_checkpoint__pb2.WatchlistChange.SerializeToString,
+            ),
+            'AddPerson': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddPerson,
+                    request_deserializer=proto_dot_checkpoint__pb2.AddPersonRequest.FromString,
+                    response_serializer=proto_dot_checkpoint__pb2.AddPersonResponse.SerializeToString,
+            ),
+            'MatchFaces': grpc.unary_unary_rpc_method_handler(
+                    servicer.MatchFaces,
+                    request_deserializer=proto_dot_checkpoint__pb2.MatchFacesRequest.FromString,
+                    response_serializer=proto_dot_checkpoint__pb2.MatchFacesResponse.SerializeToString,
+            ),
+            'ForgetPhotos': grpc.unary_unary_rpc_method_handler(
+                    servicer.ForgetPhotos,
+                    request_deserializer=proto_dot_checkpoint__pb2.ForgetPhotosRequest.FromString,
+                    response_serializer=proto_dot_checkpoint__pb2.ForgetPhotosResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -387,6 +435,87 @@ class Watchlist:
             '/checkpoint.v1.Watchlist/Subscribe',
             proto_dot_checkpoint__pb2.SubscribeRequest.SerializeToString,
             proto_dot_checkpoint__pb2.WatchlistChange.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddPerson(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/checkpoint.v1.Watchlist/AddPerson',
+            proto_dot_checkpoint__pb2.AddPersonRequest.SerializeToString,
+            proto_dot_checkpoint__pb2.AddPersonResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MatchFaces(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/checkpoint.v1.Watchlist/MatchFaces',
+            proto_dot_checkpoint__pb2.MatchFacesRequest.SerializeToString,
+            proto_dot_checkpoint__pb2.MatchFacesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ForgetPhotos(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/checkpoint.v1.Watchlist/ForgetPhotos',
+            proto_dot_checkpoint__pb2.ForgetPhotosRequest.SerializeToString,
+            proto_dot_checkpoint__pb2.ForgetPhotosResponse.FromString,
             options,
             channel_credentials,
             insecure,

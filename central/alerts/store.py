@@ -196,7 +196,9 @@ class AlertStore:
             args += [picture.value, kept]
         alert_id, op = cast(list[str], self._raise(keys=_KEYS, args=args))
         kind = None if op == "replay" else EventKind(op)
-        # Plates are personal data, but an alert is a hit: logging it is the point.
+        # A plate on an alert is a hit, so logging it is the point; person data never goes
+        # to INFO (issue 6: privacy), only the alert id an officer can look up.
+        subject = "person" if draft.subject.startswith("person:") else draft.subject
         logger.info(
             "alert %s id=%s checkpoint=%s lane=%s verdict=%s subject=%s",
             op,
@@ -204,7 +206,7 @@ class AlertStore:
             draft.checkpoint,
             draft.lane,
             draft.verdict,
-            draft.subject,
+            subject,
         )
         return alert_id, kind
 

@@ -10,9 +10,13 @@ import grpc
 from central.alerts.model import Picture, draft_alert, should_alert
 from central.alerts.store import AlertStore
 from central.passages import PassageLog
+from central.persons.convert import face_match_to_pb
+from central.persons.matcher import FaceMatch
+from central.persons.service import Persons
 from central.services.errors import grpc_errors
 from central.store import WatchlistStore
 from checkpoint import wire
+from checkpoint.errors import InvalidInput
 from checkpoint.screening import ScreeningPolicy, Verdict, screen_plate
 from proto import checkpoint_pb2 as pb
 from proto import checkpoint_pb2_grpc as pb_grpc
@@ -27,11 +31,13 @@ class ScreeningServicer(pb_grpc.ScreeningServicer):  # type: ignore[misc]
         policy: ScreeningPolicy,
         alerts: AlertStore | None = None,
         passages: PassageLog | None = None,
+        persons: Persons | None = None,
     ) -> None:
         self._store = store
         self._policy = policy
         self._alerts = alerts
         self._passages = passages
+        self._persons = persons
 
     def Screen(  # noqa: N802
         self, request: pb.ScreenRequest, context: grpc.ServicerContext
@@ -48,9 +54,23 @@ class ScreeningServicer(pb_grpc.ScreeningServicer):  # type: ignore[misc]
             version = self._store.version()
             now = datetime.now(tz=UTC)
             reading = wire.reading_from_pb(passage.plate)
-            decision = screen_plate(reading, self._store, now, self._policy)
+            face_matches: list[FaceMatch] = []
+            if passage.HasField("face"):
+                if self._persons is None:
+                    raise InvalidInput("person screening is not enabled on this central")
+                decision, face_matches = self._persons.screen(passage.face.embedding, now)
+            else:
+                decision = screen_plate(reading, self._store, now, self._policy)
             if decision.verdict is Verdict.PASS:
                 logger.debug("screen lane=%s verdict=PASS", passage.lane_id)
+            elif passage.HasField("face"):  # person data is never logged at INFO
+                logger.info(
+                    "screen checkpoint=%s lane=%s passage=%s verdict=%s person hit",
+                    passage.checkpoint_id,
+                    passage.lane_id,
+                    passage.passage_id,
+                    decision.verdict,
+                )
             else:
                 # Plates are personal data: logged only for hits and checks.
                 logger.info(
@@ -63,6 +83,7 @@ class ScreeningServicer(pb_grpc.ScreeningServicer):  # type: ignore[misc]
                     decision.reason,
                 )
             response = wire.decision_to_pb(passage.passage_id, decision, version)
+            response.face_matches.extend(face_match_to_pb(m) for m in face_matches)
             if self._alerts is not None and should_alert(decision.verdict):
                 draft = draft_alert(
                     checkpoint=passage.checkpoint_id,

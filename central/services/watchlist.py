@@ -10,10 +10,12 @@ from datetime import UTC, datetime
 import grpc
 import redis
 
+from central.persons.convert import face_match_to_pb
+from central.persons.service import Persons
 from central.services.errors import grpc_errors
 from central.store import Change, ChangeOp, WatchlistStore
 from checkpoint import plates, wire
-from checkpoint.errors import InvalidInput, NotFound
+from checkpoint.errors import InvalidEntry, InvalidInput, NotFound
 from checkpoint.matching import match_plate
 from checkpoint.watchlist import (
     EntryKind,
@@ -66,15 +68,25 @@ def change_to_pb(change: Change) -> pb.WatchlistChange:
 
 
 class WatchlistServicer(pb_grpc.WatchlistServicer):  # type: ignore[misc]
-    def __init__(self, store: WatchlistStore, stopping: threading.Event) -> None:
+    def __init__(
+        self, store: WatchlistStore, stopping: threading.Event, persons: Persons | None = None
+    ) -> None:
         self._store = store
         self._stopping = stopping
+        self._persons = persons
+
+    def _persons_or_fail(self) -> Persons:
+        if self._persons is None:
+            raise InvalidInput("person screening is not enabled on this central")
+        return self._persons
 
     def Upsert(  # noqa: N802
         self, request: pb.UpsertRequest, context: grpc.ServicerContext
     ) -> pb.UpsertResponse:
         with grpc_errors(context):
             entry = validate_entry(request.entry, actor="operator")
+            if entry.kind is EntryKind.PERSON:
+                raise InvalidEntry("person entries need faces: add them with AddPerson")
             stored = self._store.upsert(entry, actor=entry.created_by)
             return pb.UpsertResponse(entry=wire.entry_to_pb(stored))
 
@@ -126,7 +138,10 @@ class WatchlistServicer(pb_grpc.WatchlistServicer):  # type: ignore[misc]
                 actor = options.created_by or "import"
                 for row in item.rows:
                     try:
-                        valid.append(validate_entry(row.entry, actor=actor))
+                        entry = validate_entry(row.entry, actor=actor)
+                        if entry.kind is EntryKind.PERSON:
+                            raise InvalidEntry("person entries need faces: use AddPerson")
+                        valid.append(entry)
                     except InvalidInput as exc:
                         errors.append(pb.RowError(line=row.line, message=str(exc)))
             if errors and not options.skip_invalid:
@@ -187,3 +202,46 @@ class WatchlistServicer(pb_grpc.WatchlistServicer):  # type: ignore[misc]
                 for change in batch.changes:
                     yield change_to_pb(change)
                     version = change.version
+
+    def AddPerson(  # noqa: N802
+        self, request: pb.AddPersonRequest, context: grpc.ServicerContext
+    ) -> pb.AddPersonResponse:
+        with grpc_errors(context):
+            request.entry.kind = pb.PERSON
+            entry = validate_entry(request.entry, actor="operator")
+            stored, faces, kept = self._persons_or_fail().enrol(
+                entry,
+                photos=list(request.photos),
+                embeddings=list(request.embeddings),
+                keep_photos=request.keep_photos,
+                actor=entry.created_by,
+            )
+            return pb.AddPersonResponse(
+                entry=wire.entry_to_pb(stored), faces=faces, photos_kept=kept
+            )
+
+    def MatchFaces(  # noqa: N802
+        self, request: pb.MatchFacesRequest, context: grpc.ServicerContext
+    ) -> pb.MatchFacesResponse:
+        with grpc_errors(context):
+            persons = self._persons_or_fail()
+            found = persons.match(
+                list(request.embeddings), datetime.now(tz=UTC), request.limit or 3
+            )
+            return pb.MatchFacesResponse(
+                faces=[
+                    pb.FaceMatches(matches=[face_match_to_pb(m) for m in matches])
+                    for matches in found
+                ],
+                version=persons.index.version,
+            )
+
+    def ForgetPhotos(  # noqa: N802
+        self, request: pb.ForgetPhotosRequest, context: grpc.ServicerContext
+    ) -> pb.ForgetPhotosResponse:
+        with grpc_errors(context):
+            key = normalize_key(EntryKind.PERSON, request.key)
+            if self._store.get(EntryKind.PERSON, key) is None:
+                raise NotFound("no such person on the watchlist")
+            removed = self._persons_or_fail().store.forget_photos(key, actor="operator")
+            return pb.ForgetPhotosResponse(removed=removed)

@@ -6,10 +6,16 @@ import argparse
 import logging
 import signal
 import sys
+import threading
+from contextlib import ExitStack
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from checkpoint.client import CentralClient
+
+if TYPE_CHECKING:
+    from edge.config import EdgeConfig
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +48,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         default=0.5,
         help="seconds to wait for central's verdict before deciding locally",
     )
+    parser.add_argument(
+        "--mode",
+        choices=("vehicle", "person", "both"),
+        default="vehicle",
+        help="vehicle: plates; person: faces of people walking through; both (default vehicle)",
+    )
     parser.set_defaults(run=run, needs_client=False)
 
 
@@ -61,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
         deadline_s=args.deadline,
         **overrides,
     )
+    if args.mode != "vehicle":
+        return _run_lanes(args, config)
     reader = load_reader()
     with (
         CentralClient(central, timeout_s=args.timeout, token=args.token) as client,
@@ -85,4 +99,54 @@ def run(args: argparse.Namespace) -> int:
             return 0
         logger.info("source ended; serving until interrupted")
         edge.stop.wait()
+    return 0
+
+
+def _run_lanes(args: argparse.Namespace, config: EdgeConfig) -> int:
+    """`--mode person|both`: the pedestrian lane, beside the vehicle lane for `both`.
+
+    Both lanes see every frame in this one loop, so one camera can watch a mixed lane.
+    """
+    from edge.app import Edge
+    from edge.faces.lane import PersonLane
+    from edge.read import load_reader
+    from edge.source import open_source
+
+    with ExitStack() as stack:
+        client = stack.enter_context(
+            CentralClient(config.central, timeout_s=args.timeout, token=args.token)
+        )
+        source = stack.enter_context(open_source(args.source))
+        persons = PersonLane(config, client, sys.stdout)
+        vehicles = None
+        if args.mode == "both":
+            vehicles = stack.enter_context(Edge(config, load_reader(), sys.stdout, client))
+        stop = threading.Event()
+
+        def on_signal(signum: int, frame: FrameType | None) -> None:
+            stop.set()
+            source.close()
+
+        signal.signal(signal.SIGINT, on_signal)
+        signal.signal(signal.SIGTERM, on_signal)
+        for frame in source.frames():
+            persons.process(frame)
+            if vehicles is not None:
+                vehicles.process(frame)
+            if stop.is_set():
+                break
+        persons.finish()
+        if vehicles is not None:
+            vehicles.finish()
+            if args.once:
+                vehicles.drain(timeout_s=10)
+        if len(persons.spool):
+            logger.warning(
+                "central unreachable: %d person passage(s) stay spooled in %s",
+                len(persons.spool),
+                persons.spool.folder,
+            )
+        if not args.once:
+            logger.info("source ended; serving until interrupted")
+            stop.wait()
     return 0

@@ -32,7 +32,8 @@ def run(args: argparse.Namespace) -> int:
     from edge.read import PPOCRConfig, load_reader
     from edge.read.images import expand, load_image
 
-    reader = load_reader(PPOCRConfig(threads=args.threads))
+    # stills get one chance and may hold several plates: always detect on the whole frame
+    reader = load_reader(PPOCRConfig(threads=args.threads, full_frame="always"))
     failed = 0
     for path in expand(args.paths):
         try:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from checkpoint import wire
+from checkpoint.cli import persons
 from checkpoint.client import CentralClient
 from checkpoint.csvio import parse_watchlist_csv, read_text, write_watchlist_csv
 from checkpoint.errors import InvalidInput
@@ -64,6 +65,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     check.add_argument("plate")
     check.add_argument("--json", action="store_true")
     check.set_defaults(run=_check)
+
+    persons.add_parsers(commands)
 
 
 def _actor() -> str:

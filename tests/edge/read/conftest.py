@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from edge.read import PlateReader, load_reader
+from edge.read import PlateReader, PPOCRConfig, load_reader
 from edge.synth import FONT_PATH, font_available
 
 # tests/edge/read/conftest.py -> parents[4] is the folder holding main/ and shared/
@@ -24,3 +24,9 @@ needs_dev_photos = pytest.mark.skipif(
 def reader() -> PlateReader:
     """The real PP-OCRv4 reader; loading it once keeps the suite fast."""
     return load_reader()
+
+
+@pytest.fixture(scope="session")
+def photo_reader() -> PlateReader:
+    """The reader as `checkpoint read` configures it for still photos."""
+    return load_reader(PPOCRConfig(full_frame="always"))

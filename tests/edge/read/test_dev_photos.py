@@ -14,18 +14,18 @@ from edge.read import PlateReader
 from edge.read.images import load_image
 from tests.edge.read.conftest import DEV_PHOTOS, needs_dev_photos
 
-MIN_EXACT = 0.85  # measured 0.90 (default lane mode), 0.93 with full_frame="always"
+MIN_EXACT = 0.9  # measured 27/29 = 0.93 in photo mode (the target); lane mode 26/29
 MAX_FALSE_READS = 2
 
 
 @needs_dev_photos
-def test_dev_photos_accuracy(reader: PlateReader) -> None:
+def test_dev_photos_accuracy(photo_reader: PlateReader) -> None:
     with (DEV_PHOTOS / "labels.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     exact = legible = false_reads = 0
     for name in sorted({row["file"] for row in rows}):
         labels = [row for row in rows if row["file"] == name]
-        texts = {read.text for read in reader.read(load_image(DEV_PHOTOS / name))}
+        texts = {read.text for read in photo_reader.read(load_image(DEV_PHOTOS / name))}
         wanted = [row["plate"] for row in labels if row["legible"] == "yes"]
         legible += len(wanted)
         exact += sum(plate in texts for plate in wanted)

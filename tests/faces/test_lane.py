@@ -1,0 +1,104 @@
+"""The pedestrian lane end to end: frames -> best shot -> Screen at a real central -> alert."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from central.alerts.model import Picture
+from central.server import Central
+from checkpoint import wire
+from checkpoint.cli.main import main
+from checkpoint.client import CentralClient
+from checkpoint.watchlist import Category, EntryKind, Severity, make_entry
+from edge.config import EdgeConfig
+from edge.faces import FaceAnalyzer
+from edge.faces.analyze import load_image, read_image
+from edge.faces.lane import PersonLane
+from edge.types import Frame
+from proto import checkpoint_pb2 as pb
+from tests.faces.conftest import faceless_jpeg
+
+
+def config(central: Central, tmp_path: Path) -> EdgeConfig:
+    return EdgeConfig(
+        central=central.address, lane_id="walk-1", spool_dir=tmp_path / "spool", deadline_s=5
+    )
+
+
+def enrol_photo(client: CentralClient, key: str, photo: Path) -> pb.AddPersonResponse:
+    entry = make_entry(
+        EntryKind.PERSON,
+        key,
+        "wanted for robbery",
+        category=Category.WANTED,
+        severity=Severity.HIGH,
+        attributes={"name": key},
+    )
+    request = pb.AddPersonRequest(
+        entry=wire.entry_to_pb(entry), photos=[photo.read_bytes()], keep_photos=True
+    )
+    return client.add_person(request)
+
+
+def test_nobody_in_view_no_passage(
+    central: Central, client: CentralClient, analyzer: FaceAnalyzer, tmp_path: Path
+) -> None:
+    out = io.StringIO()
+    lane = PersonLane(config(central, tmp_path), client, out, analyzer)
+    image = load_image(faceless_jpeg())
+    for n in range(3):
+        lane.process(Frame(image, n, n * 0.1))
+    lane.finish()
+    assert out.getvalue() == ""
+    assert lane.lines == []
+
+
+def test_wanted_person_walks_through(
+    central: Central, client: CentralClient, analyzer: FaceAnalyzer, dev: Path, tmp_path: Path
+) -> None:
+    response = enrol_photo(client, "obama", dev / "enroll" / "obama.jpg")
+    assert (response.faces, response.photos_kept) == (1, 1)
+    out = io.StringIO()
+    lane = PersonLane(config(central, tmp_path), client, out, analyzer)
+    image = read_image(dev / "probe" / "obama2.jpg")
+    for n in range(3):
+        lane.process(Frame(np.ascontiguousarray(image), n, n * 0.1))
+    lane.finish()
+    (line,) = [json.loads(text) for text in out.getvalue().splitlines()]
+    assert line["verdict"] == "STOP"
+    assert line["decided_by"] == "central"
+    assert line["matches"][0]["id"] == "obama"
+    assert line["matches"][0]["band"] == "match"
+    assert line["frames"] == 3
+    assert central.alerts is not None
+    (alert,) = central.alerts.recent()
+    assert alert.subject == "person:obama"
+    evidence = central.alerts.picture(alert.id, Picture.EVIDENCE)
+    assert evidence is not None
+    crop = load_image(evidence)  # the face crop, not the whole frame
+    assert max(crop.shape[:2]) <= 320
+
+
+def test_cli_edge_person_mode(
+    central: Central,
+    client: CentralClient,
+    dev: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    enrol_photo(client, "biden", dev / "enroll" / "biden.jpg")
+    folder = tmp_path / "frames"
+    folder.mkdir()
+    for n in range(2):
+        shutil.copy(dev / "probe" / "biden2.jpg", folder / f"frame_{n:03d}.jpg")
+    args = ["--central", central.address, "edge", "--source", str(folder), "--once"]
+    code = main([*args, "--mode", "person", "--spool-dir", str(tmp_path / "spool")])
+    assert code == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
+    assert [(x["kind"], x["verdict"]) for x in lines] == [("person", "STOP")]

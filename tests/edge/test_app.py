@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pytest
 from prometheus_client import generate_latest
 
 from central.server import Central
@@ -16,19 +15,14 @@ from checkpoint.client import CentralClient
 from checkpoint.watchlist import Category, EntryKind, make_entry
 from edge.app import Edge
 from edge.config import EdgeConfig
-from edge.read import PlateReader, load_reader
+from edge.read import PlateReader
 from edge.source import open_source
 from edge.synth.clip import CLIP, FRAMES_PER_VEHICLE, GAP_FRAMES, VEHICLES
 from edge.types import Frame
 
 
-@pytest.fixture(scope="module")
-def plate_reader() -> PlateReader:
-    return load_reader()
-
-
 def test_first_vehicles_of_the_clip_get_one_verdict_each(
-    central: Central, client: CentralClient, plate_reader: PlateReader, tmp_path: Path
+    central: Central, client: CentralClient, reader: PlateReader, tmp_path: Path
 ) -> None:
     client.upsert(
         wire.entry_to_pb(
@@ -38,7 +32,7 @@ def test_first_vehicles_of_the_clip_get_one_verdict_each(
     out = io.StringIO()
     config = EdgeConfig(central=central.address, lane_id="lane-7", spool_dir=tmp_path)
     frames_wanted = 2 * (FRAMES_PER_VEHICLE + GAP_FRAMES)
-    with open_source(str(CLIP)) as source, Edge(config, plate_reader, out, client) as edge:
+    with open_source(str(CLIP)) as source, Edge(config, reader, out, client) as edge:
         for frame in source.frames():
             if frame.index >= frames_wanted:
                 break

@@ -21,12 +21,6 @@ needs_dev_photos = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="session")
-def reader() -> PlateReader:
-    """The real PP-OCRv4 reader; loading it once keeps the suite fast."""
-    return load_reader()
-
-
-@pytest.fixture(scope="session")
 def photo_reader() -> PlateReader:
     """The reader as `checkpoint read` configures it for still photos."""
     return load_reader(PPOCRConfig(full_frame="always"))

@@ -46,7 +46,7 @@ class AlertsServicer(pb_grpc.AlertsServicer):  # type: ignore[misc]
         The cursor is the stream's own event id, so a client that reconnects with the last
         `event_id` it got misses nothing and sees nothing twice.
         """
-        with grpc_errors(context):
+        with grpc_errors(context, self._stopping):
             cursor = (
                 model.cursor(request.after_id) if request.after_id else self._store.last_event_id()
             )

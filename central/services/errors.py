@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -28,12 +29,21 @@ def status_for(exc: CheckpointError) -> grpc.StatusCode:
 
 
 @contextmanager
-def grpc_errors(context: grpc.ServicerContext) -> Iterator[None]:
-    """Abort the call with a status and a clear message when the domain raises."""
+def grpc_errors(
+    context: grpc.ServicerContext, stopping: threading.Event | None = None
+) -> Iterator[None]:
+    """Abort the call with a status and a clear message when the domain raises.
+
+    A long-lived stream passes central's `stopping` event: when central shuts down, Redis
+    closes under the stream, and that ends the stream quietly instead of as an error.
+    """
     try:
         yield
     except CheckpointError as exc:
         context.abort(status_for(exc), str(exc))
     except redis.RedisError as exc:
+        if stopping is not None and stopping.is_set():
+            logger.debug("store closed under a stream during shutdown: %s", exc)
+            return
         logger.error("watchlist store error: %s", exc)
         context.abort(grpc.StatusCode.UNAVAILABLE, f"watchlist store unavailable: {exc}")

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import grpc
-import redis
 
 from central.persons.convert import face_match_to_pb
 from central.persons.service import Persons
@@ -178,14 +177,9 @@ class WatchlistServicer(pb_grpc.WatchlistServicer):  # type: ignore[misc]
         When the change stream no longer reaches back that far, send RESET and a snapshot.
         """
         version = request.since_version
-        with grpc_errors(context):
+        with grpc_errors(context, self._stopping):
             while context.is_active() and not self._stopping.is_set():
-                try:
-                    batch = self._store.changes_since(version, block_ms=SUBSCRIBE_POLL_MS)
-                except redis.RedisError:
-                    if self._stopping.is_set():
-                        return  # central is shutting down under this stream: not an error
-                    raise
+                batch = self._store.changes_since(version, block_ms=SUBSCRIBE_POLL_MS)
                 if batch.reset:
                     current, entries = self._store.snapshot()
                     yield pb.WatchlistChange(op=pb.WatchlistChange.RESET, version=current)

@@ -7,9 +7,12 @@ append-only persistence so a restart keeps the watchlist and the alerts.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
+import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +25,19 @@ from checkpoint.errors import StoreUnavailable
 logger = logging.getLogger(__name__)
 
 START_TIMEOUT_S = 10.0
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_PRCTL = ctypes.CDLL(None, use_errno=True).prctl if sys.platform == "linux" else None
+
+
+def _die_with_parent() -> None:
+    """In the child: ask Linux to SIGTERM it when the thread that started it dies.
+
+    An embedded Redis must not outlive central when central is killed outright (SIGKILL,
+    a crashed test run): SIGTERM is redis' graceful shutdown, so its data is flushed.
+    Start the embedded server from a long-lived thread (central's main thread does).
+    """
+    if _PRCTL is not None:
+        _PRCTL(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def redis_binary() -> Path:
@@ -81,7 +97,10 @@ class EmbeddedRedis:
             [str(binary), str(config)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            start_new_session=True,
+            start_new_session=True,  # Ctrl-C reaches us; we stop redis after our last write
+            # Only a prctl call through a function pointer resolved before the fork: no
+            # locks, no allocation in the child, so the threads caveat does not apply.
+            preexec_fn=_die_with_parent,  # noqa: PLW1509
         )
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:

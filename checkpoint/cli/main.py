@@ -97,10 +97,18 @@ def _stop_on_signals(stop: object) -> None:
     signal.signal(signal.SIGINT, handler)
 
 
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logs.configure(args.verbose)
+    if argv is None:
+        # As a process (not called from tests): SIGTERM unwinds like Ctrl-C, so the
+        # embedded Redis, gRPC server and edge threads are all closed on the way out.
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
         if getattr(args, "needs_client", True):
             with CentralClient(args.central, timeout_s=args.timeout, token=args.token) as client:

@@ -14,6 +14,7 @@ from types import FrameType
 from checkpoint import logs
 from checkpoint.cli import demo, read, watchlist
 from checkpoint.cli import edge as edge_cli
+from checkpoint.cli import models as models_cli
 from checkpoint.client import TOKEN_ENV, CentralClient
 from checkpoint.errors import CentralUnavailable, CheckpointError, InvalidInput
 
@@ -64,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     watchlist.add_parser(sub)
     demo.add_parser(sub)
     edge_cli.add_parser(sub)
+    models_cli.add_parser(sub)
     read.add_parser(sub)
     return parser
 

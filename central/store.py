@@ -32,7 +32,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, cast
+from typing import cast
 
 import redis
 
@@ -380,15 +380,3 @@ class WatchlistStore:
     def snapshot(self) -> tuple[int, Iterator[WatchlistEntry]]:
         """The current version and every entry; later changes carry higher versions."""
         return self.version(), self.iter_entries()
-
-    def ping(self) -> bool:
-        try:
-            return bool(self._r.ping())
-        except redis.RedisError:
-            return False
-
-
-def describe_store(client: redis.Redis) -> dict[str, Any]:
-    """Counts for start-up logs and the demo banner."""
-    store = WatchlistStore(client)
-    return {kind.value: store.count(kind) for kind in EntryKind} | {"version": store.version()}

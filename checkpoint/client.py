@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
 
@@ -108,52 +109,50 @@ class CentralClient:
         self.screening = pb_grpc.ScreeningStub(self._channel)
         self.alerts = pb_grpc.AlertsStub(self._channel)
 
-    def check(self, plate: str) -> pb.CheckResponse:
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Turn a failed call into the product's error (see `translate`)."""
         try:
+            yield
+        except grpc.RpcError as exc:
+            raise translate(exc, self.address) from None
+
+    def check(self, plate: str) -> pb.CheckResponse:
+        with self._errors():
             response: pb.CheckResponse = self.watchlist.Check(
                 pb.CheckRequest(plate=plate), timeout=self.timeout_s
             )
-        except grpc.RpcError as exc:
-            raise translate(exc, self.address) from None
         return response
 
     def upsert(self, entry: pb.WatchlistEntry) -> pb.WatchlistEntry:
-        try:
+        with self._errors():
             response: pb.UpsertResponse = self.watchlist.Upsert(
                 pb.UpsertRequest(entry=entry), timeout=self.timeout_s
             )
-        except grpc.RpcError as exc:
-            raise translate(exc, self.address) from None
         return response.entry
 
     def get(self, key: str, kind: pb.EntryKind = pb.ENTRY_KIND_UNSPECIFIED) -> pb.WatchlistEntry:
-        try:
+        with self._errors():
             response: pb.WatchlistEntry = self.watchlist.Get(
                 pb.GetRequest(kind=kind, key=key),
                 timeout=self.timeout_s,
             )
-        except grpc.RpcError as exc:
-            raise translate(exc, self.address) from None
         return response
 
     def remove(self, key: str, kind: pb.EntryKind = pb.ENTRY_KIND_UNSPECIFIED) -> pb.RemoveResponse:
-        try:
+        with self._errors():
             response: pb.RemoveResponse = self.watchlist.Remove(
                 pb.RemoveRequest(kind=kind, key=key),
                 timeout=self.timeout_s,
             )
-        except grpc.RpcError as exc:
-            raise translate(exc, self.address) from None
         return response
 
     def entries(
         self, kind: pb.EntryKind = pb.ENTRY_KIND_UNSPECIFIED
     ) -> Iterator[pb.WatchlistEntry]:
         """Every entry of `kind` (all kinds when unspecified), streamed."""
-        try:
+        with self._errors():
             yield from self.watchlist.Export(pb.ExportRequest(kind=kind))
-        except grpc.RpcError as exc:
-            raise translate(exc, self.address) from None
 
     def import_rows(
         self, rows: Iterable[pb.ImportRow], *, skip_invalid: bool, created_by: str
@@ -165,53 +164,43 @@ class CentralClient:
             for chunk in batched(rows, IMPORT_CHUNK_ROWS):
                 yield pb.ImportRequest(rows=chunk)
 
-        try:
+        with self._errors():
             response: pb.ImportResponse = self.watchlist.Import(requests(), timeout=600)
-        except grpc.RpcError as exc:
-            raise translate(exc, self.address) from None
         return response
 
     def add_person(self, request: pb.AddPersonRequest) -> pb.AddPersonResponse:
         """Enrol a person from photos (central embeds them) and/or embeddings."""
-        try:
+        with self._errors():
             response: pb.AddPersonResponse = self.watchlist.AddPerson(
                 request,
                 timeout=max(self.timeout_s, 60.0),  # first photo loads the models
             )
-        except grpc.RpcError as exc:
-            raise translate(exc, self.address) from None
         return response
 
     def match_faces(self, embeddings: Iterable[bytes], limit: int = 0) -> pb.MatchFacesResponse:
         """The nearest wanted persons for each embedding (128 float32 bytes each)."""
-        try:
+        with self._errors():
             response: pb.MatchFacesResponse = self.watchlist.MatchFaces(
                 pb.MatchFacesRequest(embeddings=list(embeddings), limit=limit),
                 timeout=self.timeout_s,
             )
-        except grpc.RpcError as exc:
-            raise translate(exc, self.address) from None
         return response
 
     def forget_photos(self, person_id: str) -> int:
         """Delete a person's kept enrolment photos at central; returns how many."""
-        try:
+        with self._errors():
             response: pb.ForgetPhotosResponse = self.watchlist.ForgetPhotos(
                 pb.ForgetPhotosRequest(key=person_id), timeout=self.timeout_s
             )
-        except grpc.RpcError as exc:
-            raise translate(exc, self.address) from None
         return int(response.removed)
 
     def screen(self, passage: pb.Passage, timeout_s: float | None = None) -> pb.ScreenResponse:
-        try:
+        with self._errors():
             response: pb.ScreenResponse = self.screening.Screen(
                 pb.ScreenRequest(passage=passage),
                 timeout=timeout_s or self.timeout_s,
                 wait_for_ready=True,  # ride out a reconnect within the deadline
             )
-        except grpc.RpcError as exc:
-            raise translate(exc, self.address) from None
         return response
 
     def alert_feed(self, after_id: str = "", checkpoint: str = "") -> Iterator[pb.Alert]:
@@ -227,12 +216,10 @@ class CentralClient:
                 raise translate(exc, self.address) from None
 
     def acknowledge(self, alert_id: str, officer: str = "") -> pb.Alert:
-        try:
+        with self._errors():
             response: pb.AcknowledgeResponse = self.alerts.Acknowledge(
                 pb.AcknowledgeRequest(alert_id=alert_id, officer=officer), timeout=self.timeout_s
             )
-        except grpc.RpcError as exc:
-            raise translate(exc, self.address) from None
         return response.alert
 
     def close(self) -> None:

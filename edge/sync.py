@@ -31,8 +31,6 @@ class WatchlistSync:
         self._stop = threading.Event()
         self._call: grpc.Future[pb.WatchlistChange] | None = None
         self._lock = threading.Lock()
-        self.synced = threading.Event()
-        """Set once the replay caught up with central (a live change or a quiet stream)."""
         self._thread = threading.Thread(target=self._run, name="watchlist-sync", daemon=True)
 
     def start(self) -> WatchlistSync:
@@ -75,7 +73,6 @@ class WatchlistSync:
             self.local.upsert(wire.entry_from_pb(change.entry))
         elif change.op == pb.WatchlistChange.REMOVE:
             self.local.remove(kind, change.key, change.version)
-        self.synced.set()
 
     def close(self) -> None:
         self._stop.set()

@@ -109,19 +109,23 @@ class WatchlistServicer(pb_grpc.WatchlistServicer):  # type: ignore[misc]
                 raise NotFound(f"no {kind.value} entry {key!r} on the watchlist")
             return wire.entry_to_pb(entry)
 
+    def _entries(
+        self, kind: pb.EntryKind, context: grpc.ServicerContext
+    ) -> Iterator[pb.WatchlistEntry]:
+        """List and Export stream the same thing: every entry of `kind` (all when unset)."""
+        with grpc_errors(context):
+            for entry in self._store.iter_entries(wire.kind_from_pb(kind)):
+                yield wire.entry_to_pb(entry)
+
     def List(  # noqa: N802
         self, request: pb.ListRequest, context: grpc.ServicerContext
     ) -> Iterator[pb.WatchlistEntry]:
-        with grpc_errors(context):
-            for entry in self._store.iter_entries(wire.kind_from_pb(request.kind)):
-                yield wire.entry_to_pb(entry)
+        yield from self._entries(request.kind, context)
 
     def Export(  # noqa: N802
         self, request: pb.ExportRequest, context: grpc.ServicerContext
     ) -> Iterator[pb.WatchlistEntry]:
-        with grpc_errors(context):
-            for entry in self._store.iter_entries(wire.kind_from_pb(request.kind)):
-                yield wire.entry_to_pb(entry)
+        yield from self._entries(request.kind, context)
 
     def Import(  # noqa: N802
         self, request_iterator: Iterator[pb.ImportRequest], context: grpc.ServicerContext

@@ -16,6 +16,7 @@ from central.alerts.config import AlertsConfig
 from central.auth import AuthConfig
 from checkpoint.errors import ConfigError
 from checkpoint.paths import default_data_dir
+from checkpoint.restrictions import Restrictions
 
 DEFAULT_GRPC = "127.0.0.1:50051"
 
@@ -66,6 +67,10 @@ class CentralConfig(BaseModel):
     )
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     auth: AuthConfig = Field(default_factory=AuthConfig)
+    restrictions: Restrictions = Field(
+        default_factory=Restrictions,
+        description="Restricted-vehicle rules ([[central.restrictions.rules]]).",
+    )
 
 
 def load_config(path: Path | None = None, **overrides: Any) -> CentralConfig:

@@ -107,7 +107,15 @@ class Central:
             WatchlistServicer(store, self.stopping, persons), server
         )
         pb_grpc.add_ScreeningServicer_to_server(
-            ScreeningServicer(store, policy, alerts, PassageLog(store.redis), persons), server
+            ScreeningServicer(
+                store,
+                policy,
+                alerts,
+                PassageLog(store.redis),
+                persons,
+                restrictions=self.config.restrictions,
+            ),
+            server,
         )
         pb_grpc.add_AlertsServicer_to_server(
             AlertsServicer(alerts, self.auth, self.stopping), server

@@ -168,6 +168,25 @@ class CentralClient:
             response: pb.ImportResponse = self.watchlist.Import(requests(), timeout=600)
         return response
 
+    def import_vehicles(
+        self, rows: Iterable[pb.VehicleRegistration], *, skip_invalid: bool
+    ) -> pb.ImportResponse:
+        def requests() -> Iterator[pb.ImportVehiclesRequest]:
+            yield pb.ImportVehiclesRequest(options=pb.ImportOptions(skip_invalid=skip_invalid))
+            for chunk in batched(rows, IMPORT_CHUNK_ROWS):
+                yield pb.ImportVehiclesRequest(rows=chunk)
+
+        with self._errors():
+            response: pb.ImportResponse = self.watchlist.ImportVehicles(requests(), timeout=600)
+        return response
+
+    def get_vehicle(self, plate: str) -> pb.VehicleRegistration:
+        with self._errors():
+            response: pb.VehicleRegistration = self.watchlist.GetVehicle(
+                pb.CheckRequest(plate=plate), timeout=self.timeout_s
+            )
+        return response
+
     def add_person(self, request: pb.AddPersonRequest) -> pb.AddPersonResponse:
         """Enrol a person from photos (central embeds them) and/or embeddings."""
         with self._errors():

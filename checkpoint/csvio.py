@@ -1,4 +1,5 @@
-"""The operators' watchlist CSV: ``plate,reason,category,severity,valid_until``.
+"""The operators' CSV files: the watchlist (``plate,reason,category,severity,valid_until``)
+and vehicle registrations (``plate,color,class,make``).
 
 Every row is validated before anything is sent, and every bad row is reported with its
 line number, so an operator fixes the whole file in one go. UTF-8 with or without a BOM
@@ -9,13 +10,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
-from typing import TextIO
+from typing import Generic, TextIO, TypeVar
 
+from checkpoint import plates
 from checkpoint.errors import InvalidInput
+from checkpoint.vehicles import Registration, parse_class, parse_color
 from checkpoint.watchlist import (
     Category,
     EntryKind,
@@ -29,6 +32,8 @@ from checkpoint.watchlist import (
 
 COLUMNS = ("plate", "reason", "category", "severity", "valid_until")
 REQUIRED = ("plate", "reason")
+VEHICLE_COLUMNS = ("plate", "color", "class", "make")
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,21 +75,55 @@ def parse_watchlist_csv(text: str, *, created_by: str = "") -> CsvResult:
     Raises:
         InvalidInput: the header itself is unusable (missing or unknown columns).
     """
+    parsed = _parse_rows(text, COLUMNS, REQUIRED, lambda fields: _entry(fields, created_by))
+    return CsvResult([CsvRow(line, value) for line, value in parsed.rows], parsed.errors)
+
+
+def parse_vehicles_csv(text: str) -> VehiclesResult:
+    """Parse and validate a registration file (``plate,color,class,make``).
+
+    Raises:
+        InvalidInput: the header itself is unusable (missing or unknown columns).
+    """
+    parsed = _parse_rows(text, VEHICLE_COLUMNS, ("plate",), _registration)
+    return VehiclesResult(parsed.rows, parsed.errors)
+
+
+@dataclass(frozen=True, slots=True)
+class VehiclesResult:
+    rows: list[tuple[int, Registration]]
+    """(line, registration) per good row."""
+    errors: list[CsvError]
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed(Generic[_T]):
+    rows: list[tuple[int, _T]]
+    errors: list[CsvError]
+
+
+def _parse_rows(
+    text: str,
+    columns: Sequence[str],
+    required: Sequence[str],
+    build: Callable[[dict[str, str]], _T],
+) -> _Parsed[_T]:
+    """Check the header, then build every row, collecting each bad row with its line."""
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if header is None:
-        raise InvalidInput("the file is empty: expected a header row " + ",".join(COLUMNS))
+        raise InvalidInput("the file is empty: expected a header row " + ",".join(columns))
     names = [name.strip().lower() for name in header]
-    unknown = [name for name in names if name not in COLUMNS]
-    missing = [name for name in REQUIRED if name not in names]
+    unknown = [name for name in names if name not in columns]
+    missing = [name for name in required if name not in names]
     if unknown or missing:
         raise InvalidInput(
             f"line 1: bad header {','.join(header)!r}: "
             + (f"unknown column(s) {', '.join(unknown)}; " if unknown else "")
             + (f"missing {', '.join(missing)}; " if missing else "")
-            + f"expected {','.join(COLUMNS)} (all but plate and reason optional)"
+            + f"expected {','.join(columns)} (all but {' and '.join(required)} optional)"
         )
-    rows: list[CsvRow] = []
+    rows: list[tuple[int, _T]] = []
     errors: list[CsvError] = []
     for values in reader:
         line = reader.line_num
@@ -95,10 +134,22 @@ def parse_watchlist_csv(text: str, *, created_by: str = "") -> CsvResult:
             continue
         fields = dict(zip(names, (v.strip() for v in values), strict=True))
         try:
-            rows.append(CsvRow(line, _entry(fields, created_by)))
+            rows.append((line, build(fields)))
         except InvalidInput as exc:
             errors.append(CsvError(line, str(exc)))
-    return CsvResult(rows, errors)
+    return _Parsed(rows, errors)
+
+
+def _registration(fields: dict[str, str]) -> Registration:
+    plate = fields["plate"]
+    if not plate:
+        raise InvalidInput("empty plate")
+    return Registration(
+        plates.parse(plate).text,
+        parse_color(fields.get("color", "")),
+        parse_class(fields.get("class", "")),
+        fields.get("make", ""),
+    )
 
 
 def _entry(fields: dict[str, str], created_by: str) -> WatchlistEntry:

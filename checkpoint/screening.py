@@ -13,6 +13,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from checkpoint.matching import Match, WatchlistView, match_texts
+from checkpoint.restrictions import RestrictionRule
+from checkpoint.vehicles import ClonePolicy, Registration, VehicleSeen, clone_evidence
 
 
 class Verdict(StrEnum):
@@ -71,7 +73,7 @@ def screen_plate(
     """Decide a passage from its plate reading."""
     policy = policy or ScreeningPolicy()
     if not reading.text.strip():
-        return Decision(Verdict.CHECK, "no readable plate")
+        return Decision(Verdict.CHECK, "plate unreadable")
     others = [c.text for c in reading.candidates if c.text]
     found = match_texts([reading.text, *others], view, now)
     ordered = [m for matches in found.values() for m in matches]
@@ -96,3 +98,37 @@ def screen_plate(
     if reading.confidence < policy.min_confidence:
         return Decision(Verdict.CHECK, f"low-confidence plate reading ({reading.confidence:.2f})")
     return Decision(Verdict.PASS, "no watchlist match")
+
+
+def screen_vehicle(
+    decision: Decision,
+    *,
+    seen: VehicleSeen | None = None,
+    registration: Registration | None = None,
+    restriction: RestrictionRule | None = None,
+    clone_policy: ClonePolicy | None = None,
+) -> Decision:
+    """Add what the vehicle itself shows to the plate's decision.
+
+    A watchlist STOP stands as it is. A broken restriction rule gives the rule's verdict;
+    a vehicle that clearly does not look like its plate's registration gets CHECK
+    "possible cloned plate" (never STOP: the registration records may be stale). Reasons
+    add up, so an officer sees every ground for a check.
+    """
+    if decision.verdict is Verdict.STOP:
+        return decision
+    verdict: Verdict = decision.verdict
+    reasons = [] if verdict is Verdict.PASS else [decision.reason]
+    if restriction is not None:
+        reasons.append(f"{restriction.reason}: {restriction.name}")
+        if restriction.verdict == "STOP" or verdict is Verdict.PASS:
+            verdict = Verdict(restriction.verdict)
+    if seen is not None and registration is not None:
+        clone = clone_evidence(registration, seen, clone_policy)
+        if clone is not None:
+            reasons.append(clone)
+            if verdict is Verdict.PASS:
+                verdict = Verdict.CHECK
+    if verdict is Verdict.PASS:
+        return decision
+    return Decision(verdict, "; ".join(reasons), decision.matches)

@@ -11,9 +11,15 @@ from datetime import UTC, datetime
 import numpy as np
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from checkpoint.errors import InvalidEntry
+from checkpoint.errors import InvalidEntry, InvalidInput
 from checkpoint.matching import Match
 from checkpoint.screening import Decision, PlateCandidate, PlateReading, Verdict
+from checkpoint.vehicles import (
+    Registration,
+    VehicleSeen,
+    parse_class,
+    parse_color,
+)
 from checkpoint.watchlist import Category, EntryKind, Severity, WatchlistEntry
 from proto import checkpoint_pb2 as pb
 
@@ -151,6 +157,54 @@ def reading_to_pb(reading: PlateReading) -> pb.PlateReading:
         candidates=[
             pb.PlateCandidate(text=c.text, confidence=c.confidence) for c in reading.candidates
         ],
+    )
+
+
+def vehicle_to_pb(seen: VehicleSeen) -> pb.VehicleObservation:
+    return pb.VehicleObservation(
+        color=seen.color.value,
+        vehicle_class=seen.vehicle_class.value,
+        color_confidence=seen.color_confidence,
+        color_agreement=seen.color_agreement,
+        color_doubtful=seen.color_doubtful,
+        class_confidence=seen.class_confidence,
+        class_agreement=seen.class_agreement,
+        frames=seen.frames,
+    )
+
+
+def vehicle_from_pb(message: pb.VehicleObservation) -> VehicleSeen:
+    """What the edge saw; names central does not know are treated as unseen, not errors.
+
+    An edge on a newer release may name a colour this central does not know yet; that
+    must not fail a passage, only stop that name from counting.
+    """
+    try:
+        color = parse_color(message.color)
+    except InvalidInput:
+        color = parse_color("")
+    try:
+        vehicle_class = parse_class(message.vehicle_class)
+    except InvalidInput:
+        vehicle_class = parse_class("")
+    return VehicleSeen(
+        color=color,
+        color_confidence=message.color_confidence,
+        color_agreement=message.color_agreement,
+        color_doubtful=message.color_doubtful,
+        vehicle_class=vehicle_class,
+        class_confidence=message.class_confidence,
+        class_agreement=message.class_agreement,
+        frames=message.frames,
+    )
+
+
+def registration_to_pb(registration: Registration) -> pb.VehicleRegistration:
+    return pb.VehicleRegistration(
+        plate=registration.plate,
+        color=registration.color.value,
+        vehicle_class=registration.vehicle_class.value,
+        make=registration.make,
     )
 
 

@@ -29,6 +29,7 @@ from edge.spool import Spool
 from edge.sync import WatchlistSync
 from edge.track import Decided, PlateTracker
 from edge.types import Box, Frame, PlateRead
+from edge.vehicle.look import add_looks
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,10 @@ def verdict_line(result: GateVerdict) -> str:
             "confidence": round(passage.reading.confidence, 3),
             "candidates": [[c.text, round(c.confidence, 3)] for c in passage.reading.candidates],
             "color": passage.color,
+            "vehicle": {
+                "color": passage.vehicle.color.value,
+                "class": passage.vehicle.vehicle_class.value,
+            },
             "frames": passage.frames,
             "verdict": result.verdict.value,
             "reason": result.reason,
@@ -128,6 +133,13 @@ class Edge:
             return
         read_done = time.perf_counter()
         self.metrics.stage("read", read_done - start)
+        try:
+            reads = add_looks(frame.image, reads)
+        except Exception:  # the vehicle's look is extra evidence; the plate still counts
+            logger.exception("vehicle stage failed on frame %d; plates kept", frame.index)
+        looked = time.perf_counter()
+        self.metrics.stage("vehicle", looked - read_done)
+        read_done = looked
         decided = self.tracker.update(frame, reads)
         self.metrics.stage("track", time.perf_counter() - read_done)
         self.metrics.active_tracks.set(self.tracker.active)

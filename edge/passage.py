@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import cv2
@@ -11,6 +11,7 @@ import numpy as np
 
 from checkpoint import wire
 from checkpoint.screening import PlateCandidate, PlateReading
+from checkpoint.vehicles import VehicleSeen
 from edge.track import Decided
 from edge.types import Box
 from proto import checkpoint_pb2 as pb
@@ -33,6 +34,9 @@ class Passage:
     frames: int
     evidence_jpeg: bytes = b""
     thumbnail_jpeg: bytes = b""
+    vehicle: VehicleSeen = field(default_factory=VehicleSeen)
+    vehicle_box: Box | None = None
+    signature: tuple[float, ...] = ()
 
 
 def _jpeg(image: np.ndarray, max_side: int) -> bytes:
@@ -60,6 +64,7 @@ def from_decided(
     decided: Decided, *, checkpoint_id: str, lane_id: str, seen_at: datetime | None = None
 ) -> Passage:
     best = decided.best_read
+    look = best.vehicle if best else None
     result = decided.vote
     candidates = tuple(PlateCandidate(text, conf) for text, conf in result.candidates)
     evidence = thumbnail = b""
@@ -79,7 +84,14 @@ def from_decided(
         frames=decided.reads,
         evidence_jpeg=evidence,
         thumbnail_jpeg=thumbnail,
+        vehicle=decided.vehicle,
+        vehicle_box=look.box if look else None,
+        signature=look.signature if look else (),
     )
+
+
+def _box_to_pb(box: Box) -> pb.Box:
+    return pb.Box(x1=box.x1, y1=box.y1, x2=box.x2, y2=box.y2)
 
 
 def to_pb(passage: Passage) -> pb.Passage:
@@ -87,10 +99,13 @@ def to_pb(passage: Passage) -> pb.Passage:
     reading.color = passage.color
     reading.layers = passage.layers
     if passage.box is not None:
-        reading.box.CopyFrom(
-            pb.Box(x1=passage.box.x1, y1=passage.box.y1, x2=passage.box.x2, y2=passage.box.y2)
-        )
+        reading.box.CopyFrom(_box_to_pb(passage.box))
+    vehicle = wire.vehicle_to_pb(passage.vehicle)
+    vehicle.signature.extend(passage.signature)
+    if passage.vehicle_box is not None:
+        vehicle.box.CopyFrom(_box_to_pb(passage.vehicle_box))
     return pb.Passage(
+        vehicle=vehicle,
         passage_id=passage.passage_id,
         checkpoint_id=passage.checkpoint_id,
         lane_id=passage.lane_id,

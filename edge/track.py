@@ -18,7 +18,9 @@ from enum import StrEnum
 
 import numpy as np
 
+from checkpoint.vehicles import VehicleSeen
 from edge.types import Box, Frame, PlateRead
+from edge.vehicle.look import summarise
 from edge.vote import Vote, vote
 
 logger = logging.getLogger(__name__)
@@ -56,6 +58,8 @@ class Decided:
     last_seen: float
     best_read: PlateRead | None
     best_image: np.ndarray | None
+    vehicle: VehicleSeen = field(default_factory=VehicleSeen)
+    """The vehicle's colour and class voted over the track's frames."""
 
 
 def text_affinity(a: str, b: str) -> float:
@@ -171,4 +175,5 @@ class PlateTracker:
             track.last_seen,
             track.best_read,
             track.best_image,
+            summarise([r.vehicle for r in track.reads if r.vehicle is not None]),
         )

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from checkpoint.vehicles import VehicleClass, VehicleColor
+
 
 @dataclass(frozen=True, slots=True)
 class Box:
@@ -67,6 +69,24 @@ class Frame:
 
 
 @dataclass(frozen=True, slots=True)
+class VehicleLook:
+    """One frame's view of a vehicle: body colour, class and appearance signature.
+
+    `box` is the detector's vehicle box, or the body region judged around the plate when
+    no detector runs. `signature` is an L2-normalised colour histogram of that region, for
+    telling the same vehicle again (re-identification), not for naming it.
+    """
+
+    color: VehicleColor
+    color_confidence: float
+    color_doubtful: bool
+    vehicle_class: VehicleClass
+    class_confidence: float
+    box: Box | None
+    signature: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class PlateRead:
     """One plate read in one image.
 
@@ -83,6 +103,8 @@ class PlateRead:
     layers: int = 1
     char_confidences: tuple[float, ...] = ()
     candidates: tuple[tuple[str, float], ...] = field(default_factory=tuple)
+    vehicle: VehicleLook | None = None
+    """The vehicle around the plate, once the vehicle stage has looked at it."""
 
     def __post_init__(self) -> None:
         if self.char_confidences and len(self.char_confidences) != len(self.text):

@@ -224,6 +224,28 @@ class ImportResponse(_message.Message):
     version: int
     def __init__(self, applied: _Optional[int] = ..., rejected: _Optional[int] = ..., errors: _Optional[_Iterable[_Union[RowError, _Mapping]]] = ..., version: _Optional[int] = ...) -> None: ...
 
+class VehicleRegistration(_message.Message):
+    __slots__ = ("plate", "color", "vehicle_class", "make", "line")
+    PLATE_FIELD_NUMBER: _ClassVar[int]
+    COLOR_FIELD_NUMBER: _ClassVar[int]
+    VEHICLE_CLASS_FIELD_NUMBER: _ClassVar[int]
+    MAKE_FIELD_NUMBER: _ClassVar[int]
+    LINE_FIELD_NUMBER: _ClassVar[int]
+    plate: str
+    color: str
+    vehicle_class: str
+    make: str
+    line: int
+    def __init__(self, plate: _Optional[str] = ..., color: _Optional[str] = ..., vehicle_class: _Optional[str] = ..., make: _Optional[str] = ..., line: _Optional[int] = ...) -> None: ...
+
+class ImportVehiclesRequest(_message.Message):
+    __slots__ = ("options", "rows")
+    OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    ROWS_FIELD_NUMBER: _ClassVar[int]
+    options: ImportOptions
+    rows: _containers.RepeatedCompositeFieldContainer[VehicleRegistration]
+    def __init__(self, options: _Optional[_Union[ImportOptions, _Mapping]] = ..., rows: _Optional[_Iterable[_Union[VehicleRegistration, _Mapping]]] = ...) -> None: ...
+
 class ExportRequest(_message.Message):
     __slots__ = ("kind",)
     KIND_FIELD_NUMBER: _ClassVar[int]
@@ -381,18 +403,28 @@ class PlateReading(_message.Message):
     def __init__(self, text: _Optional[str] = ..., confidence: _Optional[float] = ..., candidates: _Optional[_Iterable[_Union[PlateCandidate, _Mapping]]] = ..., color: _Optional[str] = ..., layers: _Optional[int] = ..., box: _Optional[_Union[Box, _Mapping]] = ...) -> None: ...
 
 class VehicleObservation(_message.Message):
-    __slots__ = ("color", "vehicle_class", "color_confidence", "box", "signature")
+    __slots__ = ("color", "vehicle_class", "color_confidence", "box", "signature", "color_agreement", "color_doubtful", "class_confidence", "class_agreement", "frames")
     COLOR_FIELD_NUMBER: _ClassVar[int]
     VEHICLE_CLASS_FIELD_NUMBER: _ClassVar[int]
     COLOR_CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
     BOX_FIELD_NUMBER: _ClassVar[int]
     SIGNATURE_FIELD_NUMBER: _ClassVar[int]
+    COLOR_AGREEMENT_FIELD_NUMBER: _ClassVar[int]
+    COLOR_DOUBTFUL_FIELD_NUMBER: _ClassVar[int]
+    CLASS_CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
+    CLASS_AGREEMENT_FIELD_NUMBER: _ClassVar[int]
+    FRAMES_FIELD_NUMBER: _ClassVar[int]
     color: str
     vehicle_class: str
     color_confidence: float
     box: Box
     signature: _containers.RepeatedScalarFieldContainer[float]
-    def __init__(self, color: _Optional[str] = ..., vehicle_class: _Optional[str] = ..., color_confidence: _Optional[float] = ..., box: _Optional[_Union[Box, _Mapping]] = ..., signature: _Optional[_Iterable[float]] = ...) -> None: ...
+    color_agreement: float
+    color_doubtful: bool
+    class_confidence: float
+    class_agreement: float
+    frames: int
+    def __init__(self, color: _Optional[str] = ..., vehicle_class: _Optional[str] = ..., color_confidence: _Optional[float] = ..., box: _Optional[_Union[Box, _Mapping]] = ..., signature: _Optional[_Iterable[float]] = ..., color_agreement: _Optional[float] = ..., color_doubtful: _Optional[bool] = ..., class_confidence: _Optional[float] = ..., class_agreement: _Optional[float] = ..., frames: _Optional[int] = ...) -> None: ...
 
 class Passage(_message.Message):
     __slots__ = ("passage_id", "checkpoint_id", "lane_id", "seen_at", "plate", "vehicle", "frames", "evidence_jpeg", "thumbnail_jpeg", "face")

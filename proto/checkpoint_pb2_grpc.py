@@ -89,6 +89,16 @@ class WatchlistStub:
                 request_serializer=proto_dot_checkpoint__pb2.ForgetPhotosRequest.SerializeToString,
                 response_deserializer=proto_dot_checkpoint__pb2.ForgetPhotosResponse.FromString,
                 _registered_method=True)
+        self.ImportVehicles = channel.stream_unary(
+                '/checkpoint.v1.Watchlist/ImportVehicles',
+                request_serializer=proto_dot_checkpoint__pb2.ImportVehiclesRequest.SerializeToString,
+                response_deserializer=proto_dot_checkpoint__pb2.ImportResponse.FromString,
+                _registered_method=True)
+        self.GetVehicle = channel.unary_unary(
+                '/checkpoint.v1.Watchlist/GetVehicle',
+                request_serializer=proto_dot_checkpoint__pb2.CheckRequest.SerializeToString,
+                response_deserializer=proto_dot_checkpoint__pb2.VehicleRegistration.FromString,
+                _registered_method=True)
 
 
 class WatchlistServicer:
@@ -160,6 +170,19 @@ class WatchlistServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ImportVehicles(self, request_iterator, context):
+        """vehicle registration records (plate -> colour, class, make) for the cloned-plate check
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetVehicle(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_WatchlistServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -217,6 +240,16 @@ def add_WatchlistServicer_to_server(servicer, server):
                     servicer.ForgetPhotos,
                     request_deserializer=proto_dot_checkpoint__pb2.ForgetPhotosRequest.FromString,
                     response_serializer=proto_dot_checkpoint__pb2.ForgetPhotosResponse.SerializeToString,
+            ),
+            'ImportVehicles': grpc.stream_unary_rpc_method_handler(
+                    servicer.ImportVehicles,
+                    request_deserializer=proto_dot_checkpoint__pb2.ImportVehiclesRequest.FromString,
+                    response_serializer=proto_dot_checkpoint__pb2.ImportResponse.SerializeToString,
+            ),
+            'GetVehicle': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetVehicle,
+                    request_deserializer=proto_dot_checkpoint__pb2.CheckRequest.FromString,
+                    response_serializer=proto_dot_checkpoint__pb2.VehicleRegistration.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -516,6 +549,60 @@ class Watchlist:
             '/checkpoint.v1.Watchlist/ForgetPhotos',
             proto_dot_checkpoint__pb2.ForgetPhotosRequest.SerializeToString,
             proto_dot_checkpoint__pb2.ForgetPhotosResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ImportVehicles(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/checkpoint.v1.Watchlist/ImportVehicles',
+            proto_dot_checkpoint__pb2.ImportVehiclesRequest.SerializeToString,
+            proto_dot_checkpoint__pb2.ImportResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetVehicle(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/checkpoint.v1.Watchlist/GetVehicle',
+            proto_dot_checkpoint__pb2.CheckRequest.SerializeToString,
+            proto_dot_checkpoint__pb2.VehicleRegistration.FromString,
             options,
             channel_credentials,
             insecure,

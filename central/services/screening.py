@@ -13,11 +13,14 @@ from central.passages import PassageLog
 from central.persons.convert import face_match_to_pb
 from central.persons.matcher import FaceMatch
 from central.persons.service import Persons
+from central.registrations import RegistrationStore
 from central.services.errors import grpc_errors
 from central.store import WatchlistStore
 from checkpoint import wire
 from checkpoint.errors import InvalidInput
-from checkpoint.screening import ScreeningPolicy, Verdict, screen_plate
+from checkpoint.restrictions import Restrictions
+from checkpoint.screening import ScreeningPolicy, Verdict, screen_plate, screen_vehicle
+from checkpoint.vehicles import VehicleSeen
 from proto import checkpoint_pb2 as pb
 from proto import checkpoint_pb2_grpc as pb_grpc
 
@@ -32,8 +35,12 @@ class ScreeningServicer(pb_grpc.ScreeningServicer):  # type: ignore[misc]
         alerts: AlertStore | None = None,
         passages: PassageLog | None = None,
         persons: Persons | None = None,
+        *,
+        restrictions: Restrictions | None = None,
     ) -> None:
         self._store = store
+        self._registrations = RegistrationStore(store.redis)
+        self._restrictions = restrictions or Restrictions()
         self._policy = policy
         self._alerts = alerts
         self._passages = passages
@@ -61,6 +68,20 @@ class ScreeningServicer(pb_grpc.ScreeningServicer):  # type: ignore[misc]
                 decision, face_matches = self._persons.screen(passage.face.embedding, now)
             else:
                 decision = screen_plate(reading, self._store, now, self._policy)
+                seen = (
+                    wire.vehicle_from_pb(passage.vehicle) if passage.HasField("vehicle") else None
+                )
+                registration = self._registrations.get(reading.text) if seen else None
+                restriction = self._restrictions.find(
+                    passage.checkpoint_id,
+                    passage.lane_id,
+                    passage.plate.color,
+                    seen or VehicleSeen(),
+                    now,
+                )
+                decision = screen_vehicle(
+                    decision, seen=seen, registration=registration, restriction=restriction
+                )
             if decision.verdict is Verdict.PASS:
                 logger.debug("screen lane=%s verdict=PASS", passage.lane_id)
             elif passage.HasField("face"):  # person data is never logged at INFO

@@ -11,11 +11,13 @@ import grpc
 
 from central.persons.convert import face_match_to_pb
 from central.persons.service import Persons
+from central.registrations import RegistrationStore
 from central.services.errors import grpc_errors
 from central.store import Change, ChangeOp, WatchlistStore
 from checkpoint import plates, wire
 from checkpoint.errors import InvalidEntry, InvalidInput, NotFound
 from checkpoint.matching import match_plate
+from checkpoint.vehicles import Registration, parse_class, parse_color
 from checkpoint.watchlist import (
     EntryKind,
     WatchlistEntry,
@@ -48,6 +50,18 @@ def validate_entry(message: pb.WatchlistEntry, actor: str) -> WatchlistEntry:
     )
 
 
+def registration_from_pb(message: pb.VehicleRegistration) -> Registration:
+    """A registration from the wire, validated as the CSV reader does."""
+    if not message.plate.strip():
+        raise InvalidInput("empty plate")
+    return Registration(
+        plates.parse(message.plate).text,
+        parse_color(message.color),
+        parse_class(message.vehicle_class),
+        message.make.strip(),
+    )
+
+
 def _kind_and_key(kind: int, key: str) -> tuple[EntryKind, str]:
     resolved = wire.kind_from_pb(kind) or plate_kind_for(key)
     return resolved, normalize_key(resolved, key)
@@ -73,6 +87,7 @@ class WatchlistServicer(pb_grpc.WatchlistServicer):  # type: ignore[misc]
         self._store = store
         self._stopping = stopping
         self._persons = persons
+        self._registrations = RegistrationStore(store.redis)
 
     def _persons_or_fail(self) -> Persons:
         if self._persons is None:
@@ -161,6 +176,43 @@ class WatchlistServicer(pb_grpc.WatchlistServicer):  # type: ignore[misc]
                 errors=errors,
                 version=self._store.version(),
             )
+
+    def ImportVehicles(  # noqa: N802
+        self, request_iterator: Iterator[pb.ImportVehiclesRequest], context: grpc.ServicerContext
+    ) -> pb.ImportResponse:
+        """Registration records; like Import, nothing is applied when a row is bad."""
+        with grpc_errors(context):
+            options = pb.ImportOptions()
+            valid: list[Registration] = []
+            errors: list[pb.RowError] = []
+            for number, item in enumerate(request_iterator):
+                if number == 0:
+                    options = item.options
+                for row in item.rows:
+                    try:
+                        valid.append(registration_from_pb(row))
+                    except InvalidInput as exc:
+                        errors.append(pb.RowError(line=row.line, message=str(exc)))
+            applied = 0
+            if not errors or options.skip_invalid:
+                applied = self._registrations.put_many(valid)
+            else:
+                logger.info(
+                    "vehicle import refused rows=%d bad=%d", len(valid) + len(errors), len(errors)
+                )
+            return pb.ImportResponse(
+                applied=applied, rejected=len(errors), errors=errors, version=self._store.version()
+            )
+
+    def GetVehicle(  # noqa: N802
+        self, request: pb.CheckRequest, context: grpc.ServicerContext
+    ) -> pb.VehicleRegistration:
+        with grpc_errors(context):
+            plate = plates.parse(request.plate).text
+            found = self._registrations.get(plate)
+            if found is None:
+                raise NotFound(f"no registration for {plate}")
+            return wire.registration_to_pb(found)
 
     def Check(  # noqa: N802
         self, request: pb.CheckRequest, context: grpc.ServicerContext

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from checkpoint.errors import InvalidInput
-from edge.types import PlateRead
+from edge.types import PlateRead, VehicleLook
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
     """Read every image; exit 1 if any could not be read, else 0."""
     from edge.read import PPOCRConfig, load_reader
     from edge.read.images import expand, load_image
+    from edge.vehicle.look import add_looks
 
     # stills get one chance and may hold several plates: always detect on the whole frame
     reader = load_reader(PPOCRConfig(threads=args.threads, full_frame="always"))
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             image = load_image(path)
             start = time.perf_counter()
-            reads = reader.read(image)
+            reads = add_looks(image, reader.read(image))
             ms = (time.perf_counter() - start) * 1000
         except InvalidInput as exc:
             failed += 1
@@ -59,6 +60,20 @@ def plate_json(read: PlateRead) -> dict[str, object]:
         "layers": read.layers,
         "box": read.box.as_list(),
         "candidates": [[text, round(conf, 3)] for text, conf in read.candidates],
+        "vehicle": vehicle_json(read.vehicle),
+    }
+
+
+def vehicle_json(look: VehicleLook | None) -> dict[str, object] | None:
+    """The JSON shape of a vehicle's look; None when the vehicle stage did not run."""
+    if look is None:
+        return None
+    return {
+        "color": look.color.value,
+        "class": look.vehicle_class.value,
+        "box": look.box.as_list() if look.box else None,
+        "color_confidence": round(look.color_confidence, 3),
+        "color_doubtful": look.color_doubtful,
     }
 
 
@@ -66,7 +81,8 @@ def _result_line(path: Path, reads: list[PlateRead], ms: float, *, as_json: bool
     if as_json:
         plates = [plate_json(r) for r in reads]
         return json.dumps(
-            {"image": str(path), "plates": plates, "ms": round(ms, 1)}, ensure_ascii=False
+            {"image": str(path), "plates": plates, "vehicles": [], "ms": round(ms, 1)},
+            ensure_ascii=False,
         )
     found = ", ".join(f"{r.text} ({r.color}, {r.confidence:.2f})" for r in reads) or "no plate"
     return f"{path}: {found} [{ms:.0f} ms]"

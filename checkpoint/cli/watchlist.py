@@ -11,7 +11,12 @@ from pathlib import Path
 from checkpoint import wire
 from checkpoint.cli import persons
 from checkpoint.client import CentralClient
-from checkpoint.csvio import parse_watchlist_csv, read_text, write_watchlist_csv
+from checkpoint.csvio import (
+    parse_vehicles_csv,
+    parse_watchlist_csv,
+    read_text,
+    write_watchlist_csv,
+)
 from checkpoint.errors import InvalidInput
 from checkpoint.watchlist import (
     Category,
@@ -65,6 +70,24 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     check.add_argument("plate")
     check.add_argument("--json", action="store_true")
     check.set_defaults(run=_check)
+
+    vehicles = commands.add_parser(
+        "import-vehicles",
+        help="import vehicle registrations (CSV: plate,color,class,make) for the "
+        "cloned-plate check",
+    )
+    vehicles.add_argument("file", type=Path)
+    vehicles.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="apply the valid rows even when some rows are bad",
+    )
+    vehicles.set_defaults(run=_import_vehicles)
+
+    vehicle = commands.add_parser("vehicle", help="what a plate is registered to")
+    vehicle.add_argument("plate")
+    vehicle.add_argument("--json", action="store_true")
+    vehicle.set_defaults(run=_vehicle)
 
     persons.add_parsers(commands)
 
@@ -153,6 +176,52 @@ def _import(args: argparse.Namespace, client: CentralClient) -> int:
         f"{len(result.errors) + response.rejected} (version {response.version})"
     )
     return 1 if response.errors and not args.skip_invalid else 0
+
+
+def _import_vehicles(args: argparse.Namespace, client: CentralClient) -> int:
+    result = parse_vehicles_csv(read_text(args.file))
+    for error in result.errors:
+        print(f"{args.file}: {error}", file=sys.stderr)
+    if result.errors and not args.skip_invalid:
+        print(
+            f"{len(result.errors)} bad row(s): nothing imported (fix them, or pass --skip-invalid)",
+            file=sys.stderr,
+        )
+        return 1
+    rows = (
+        pb.VehicleRegistration(
+            plate=reg.plate,
+            color=reg.color.value,
+            vehicle_class=reg.vehicle_class.value,
+            make=reg.make,
+            line=line,
+        )
+        for line, reg in result.rows
+    )
+    response = client.import_vehicles(rows, skip_invalid=args.skip_invalid)
+    for row_error in response.errors:
+        print(f"{args.file}: line {row_error.line}: {row_error.message}", file=sys.stderr)
+    print(
+        f"imported {response.applied} registration(s), rejected "
+        f"{len(result.errors) + response.rejected}"
+    )
+    return 1 if response.errors and not args.skip_invalid else 0
+
+
+def _vehicle(args: argparse.Namespace, client: CentralClient) -> int:
+    found = client.get_vehicle(args.plate)
+    if args.json:
+        record = {
+            "plate": found.plate,
+            "color": found.color,
+            "class": found.vehicle_class,
+            "make": found.make,
+        }
+        print(json.dumps(record, ensure_ascii=False))
+        return 0
+    words = " ".join(w for w in (found.color, found.vehicle_class) if w != "unknown")
+    print(f"{found.plate}: {words or 'unknown'}{f' ({found.make})' if found.make else ''}")
+    return 0
 
 
 def _export(args: argparse.Namespace, client: CentralClient) -> int:

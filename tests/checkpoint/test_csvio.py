@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from checkpoint.csvio import parse_watchlist_csv, read_text, write_watchlist_csv
+from checkpoint.csvio import (
+    parse_vehicles_csv,
+    parse_watchlist_csv,
+    read_text,
+    write_watchlist_csv,
+)
 from checkpoint.errors import InvalidInput
 from checkpoint.watchlist import Category, Severity
 
@@ -78,3 +83,38 @@ def test_write_round_trips() -> None:
     again = parse_watchlist_csv(out.getvalue())
     assert again.errors == []
     assert again.rows[0].entry == rows[0].entry
+
+
+@pytest.mark.parametrize(
+    ("text", "rows", "errors"),
+    [
+        ("plate,color,class,make\n冀A·12345,White,car,Geely\n", [(2, "冀A12345")], []),
+        ("plate,color\n冀A12345,red\n", [(2, "冀A12345")], []),  # class and make optional
+        (
+            "plate,color,class,make\n冀A12345,white,car,x\n冀A1,white,car,x\n京A12345,plaid,car,x\n"
+            "京B12345,white,tank,x\n,white,car,x\n京C12345,white\n",
+            [(2, "冀A12345")],
+            [
+                (3, "too short"),
+                (4, "unknown vehicle colour 'plaid'"),
+                (5, "unknown vehicle class 'tank'"),
+                (6, "empty plate"),
+                (7, "expected 4 fields, got 2"),
+            ],
+        ),
+    ],
+)
+def test_vehicle_rows(
+    text: str, rows: list[tuple[int, str]], errors: list[tuple[int, str]]
+) -> None:
+    result = parse_vehicles_csv(text)
+    assert [(line, reg.plate) for line, reg in result.rows] == rows
+    assert len(result.errors) == len(errors)
+    for error, (line, message) in zip(result.errors, errors, strict=True):
+        assert error.line == line
+        assert message in error.message
+
+
+def test_vehicle_header_must_name_the_plate() -> None:
+    with pytest.raises(InvalidInput, match=r"line 1: bad header.*missing plate"):
+        parse_vehicles_csv("colour,class\nwhite,car\n")

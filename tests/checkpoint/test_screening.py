@@ -7,7 +7,16 @@ from datetime import UTC, datetime
 import pytest
 
 from checkpoint.localcache import LocalWatchlist
-from checkpoint.screening import PlateCandidate, PlateReading, Verdict, screen_plate
+from checkpoint.restrictions import RestrictionRule
+from checkpoint.screening import (
+    Decision,
+    PlateCandidate,
+    PlateReading,
+    Verdict,
+    screen_plate,
+    screen_vehicle,
+)
+from checkpoint.vehicles import Registration, VehicleClass, VehicleColor, VehicleSeen
 from checkpoint.watchlist import Category, EntryKind, Severity, make_entry
 
 NOW = datetime.now(tz=UTC)
@@ -47,7 +56,7 @@ def view() -> LocalWatchlist:
         ),
         (PlateReading("京A77777", 0.9), Verdict.PASS, "no watchlist match"),
         (PlateReading("京A77777", 0.3), Verdict.CHECK, "low-confidence"),
-        (PlateReading("", 0.0), Verdict.CHECK, "no readable plate"),
+        (PlateReading("", 0.0), Verdict.CHECK, "plate unreadable"),
     ],
 )
 def test_verdicts(
@@ -65,3 +74,71 @@ def test_local_cache_remove_and_versions(view: LocalWatchlist) -> None:
     assert len(view) == 0
     assert screen_plate(PlateReading("冀A12345", 0.9), view, NOW).verdict is Verdict.PASS
     assert screen_plate(PlateReading("豫CG117挂", 0.9), view, NOW).verdict is Verdict.PASS
+
+
+# --- the vehicle itself: restrictions and cloned plates on top of the plate's decision ---
+
+WHITE_CAR = Registration("冀A12345", VehicleColor.WHITE, VehicleClass.CAR)
+RED = VehicleSeen(color=VehicleColor.RED, color_confidence=0.9, color_agreement=1.0, frames=4)
+WHITE = VehicleSeen(color=VehicleColor.WHITE, color_confidence=0.9, color_agreement=1.0, frames=4)
+CLEAR = Decision(Verdict.PASS, "no watchlist match")
+UNSURE = Decision(Verdict.CHECK, "low-confidence plate reading (0.40)")
+BAN = RestrictionRule(name="lorry ban", classes=(VehicleClass.LORRY,))
+CHECK_RULE = RestrictionRule(name="coach check", classes=(VehicleClass.BUS,), verdict="CHECK")
+
+
+@pytest.mark.parametrize(
+    ("plate", "seen", "restriction", "verdict", "reason_has"),
+    [
+        (
+            Decision(Verdict.PASS, "no watchlist match"),
+            RED,
+            None,
+            Verdict.CHECK,
+            "possible cloned plate",
+        ),
+        (
+            Decision(Verdict.PASS, "no watchlist match"),
+            WHITE,
+            None,
+            Verdict.PASS,
+            "no watchlist match",
+        ),
+        (Decision(Verdict.STOP, "stolen"), RED, BAN, Verdict.STOP, "stolen"),
+        (
+            Decision(Verdict.PASS, "no watchlist match"),
+            WHITE,
+            BAN,
+            Verdict.STOP,
+            "restricted vehicle: lorry ban",
+        ),
+        (
+            Decision(Verdict.PASS, "no watchlist match"),
+            WHITE,
+            CHECK_RULE,
+            Verdict.CHECK,
+            "coach check",
+        ),
+        (
+            Decision(Verdict.CHECK, "low-confidence plate reading (0.40)"),
+            RED,
+            None,
+            Verdict.CHECK,
+            "low-confidence plate reading (0.40); possible cloned plate",
+        ),
+    ],
+)
+def test_screen_vehicle(
+    plate: Decision,
+    seen: VehicleSeen,
+    restriction: RestrictionRule | None,
+    verdict: Verdict,
+    reason_has: str,
+) -> None:
+    decision = screen_vehicle(plate, seen=seen, registration=WHITE_CAR, restriction=restriction)
+    assert decision.verdict is verdict
+    assert reason_has in decision.reason
+
+
+def test_no_registration_means_no_clone_check() -> None:
+    assert screen_vehicle(CLEAR, seen=RED, registration=None) is CLEAR

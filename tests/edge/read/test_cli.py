@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from checkpoint.cli.main import main
+from checkpoint.vehicles import VehicleColor
 from edge.synth import render_plate
 from tests.edge.read.conftest import needs_font
 
@@ -39,15 +40,29 @@ def test_read_json_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     empty, found, error = lines
     assert empty["plates"] == []
     assert isinstance(empty["ms"], float)
-    assert set(found) == {"image", "plates", "ms"}
+    assert set(found) == {"image", "plates", "vehicles", "ms"}
     (plate_json,) = found["plates"]
-    assert set(plate_json) == {"text", "confidence", "color", "layers", "box", "candidates"}
-    assert plate_json["text"] == "京A12345"
-    assert plate_json["color"] == "blue"
-    assert plate_json["layers"] == 1
+    assert set(plate_json) == {
+        "text",
+        "confidence",
+        "color",
+        "layers",
+        "box",
+        "candidates",
+        "vehicle",
+    }
     x1, y1, x2, y2 = plate_json["box"]
     assert 190 <= x1 < x2 <= 200 + plate.shape[1] + 10
     assert 140 <= y1 < y2 <= 220
+    vehicle = plate_json["vehicle"]
+    assert vehicle["color"] in {c.value for c in VehicleColor}
+    assert vehicle["class"] == "car"  # a blue plate: a light vehicle
+    vx1, vy1, vx2, vy2 = vehicle["box"]
+    assert vy2 > vy1
+    assert vx1 <= x1 < x2 <= vx2 and vy1 <= y1
+    assert plate_json["text"] == "京A12345"
+    assert plate_json["color"] == "blue"
+    assert plate_json["layers"] == 1
     assert plate_json["candidates"][0] == ["京A12345", plate_json["confidence"]]
     assert set(error) == {"image", "error"}
     assert "not a decodable image" in error["error"]

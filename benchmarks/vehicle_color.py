@@ -1,0 +1,97 @@
+"""Vehicle colour accuracy on real photos: `python -m benchmarks.vehicle_color DIR`.
+
+Reads DIR/vehicles.csv (file, plate, vehicle_color, vehicle_class, confidence, note) and
+judges the rows marked confidence=high with a named colour. The body region comes from the
+plate box in DIR/labels.csv (the same file and plate; plate-less rows pair with the
+file's plate-less label rows in order), so this measures the colour step on its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import logging
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.common import percentiles
+from checkpoint.vehicles import VehicleColor, colors_contradict, parse_color
+from edge.read.images import load_image
+from edge.types import Box
+from edge.vehicle.color import body_region, estimate_color
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    file: str
+    plate: str
+    color: VehicleColor
+    box: Box
+
+
+def cases(directory: Path) -> list[Case]:
+    """High-confidence, named-colour rows of vehicles.csv with their plate boxes."""
+    boxes: dict[tuple[str, str], list[Box]] = defaultdict(list)
+    with (directory / "labels.csv").open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            box = Box(int(row["x1"]), int(row["y1"]), int(row["x2"]), int(row["y2"]))
+            boxes[(row["file"], row["plate"])].append(box)
+    out: list[Case] = []
+    with (directory / "vehicles.csv").open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["confidence"] != "high" or row["vehicle_color"] in ("", "unsure"):
+                continue
+            found = boxes.get((row["file"], row["plate"]))
+            if not found:
+                logger.warning("no plate box for %s %s; skipped", row["file"], row["plate"])
+                continue
+            box = found.pop(0) if not row["plate"] else found[0]
+            out.append(Case(row["file"], row["plate"], parse_color(row["vehicle_color"]), box))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("directory", type=Path)
+    parser.add_argument("--verbose", action="store_true", help="one line per vehicle")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s %(message)s")
+    right = near = 0
+    ms: list[float] = []
+    judged = cases(args.directory)
+    for case in judged:
+        image = load_image(args.directory / case.file)
+        start = time.perf_counter()
+        region = body_region(image.shape, case.box, None)
+        estimate = estimate_color(image, region, case.box) if region is not None else None
+        ms.append((time.perf_counter() - start) * 1000)
+        seen = estimate.color if estimate else VehicleColor.UNKNOWN
+        ok = seen is case.color
+        right += ok
+        near += ok or not colors_contradict(case.color, seen)
+        if args.verbose:
+            conf = f"{estimate.confidence:.2f}" if estimate else "-"
+            doubt = " doubtful" if estimate and estimate.doubtful else ""
+            mark = "ok " if ok else "BAD"
+            sys.stdout.write(
+                f"{mark} {case.file:34s} {case.plate or '(no plate)':12s} "
+                f"truth={case.color.value:7s} seen={seen.value:7s} conf={conf}{doubt}\n"
+            )
+    total = len(judged)
+    p50, p95, p99 = percentiles(ms)
+    sys.stdout.write(
+        f"\nvehicle colour on {total} high-confidence vehicles: "
+        f"{right}/{total} = {100 * right / max(total, 1):.1f}% exact, "
+        f"{near}/{total} = {100 * near / max(total, 1):.1f}% without a clear contradiction\n"
+        f"colour step ms p50 {p50:.2f} p95 {p95:.2f} p99 {p99:.2f}\n"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The vehicle face: body colour, vehicle class and an appearance signature, per vehicle."""

@@ -1,0 +1,208 @@
+"""Body colour of a vehicle from the panels around its plate.
+
+Each pixel of the body region is named (white, silver, grey, black or a hue) after the
+frame's exposure is normalised, and the names vote. Grilles, tyres, shadows and road are
+dark or grey on every car, so a hue that holds a fair share of the region wins over them;
+the plate itself is masked out so a blue plate never makes a blue car. The light is judged
+on the whole frame: at night or under a strong colour cast the estimate is marked
+doubtful, and a doubtful colour must never be the only reason to stop anyone.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from checkpoint.vehicles import VehicleColor
+from edge.types import Box
+
+logger = logging.getLogger(__name__)
+
+_MAX_PIXELS = 96 * 96  # the region is resampled to about this many pixels
+_NIGHT_V = 55  # median brightness of a night frame (street light, headlights)
+_MAX_CAST = 1.5  # grey-world channel ratio above which the light is coloured (blue sky is ~1.4)
+_WHITE_REFERENCE = 230  # value the reference white is scaled to
+_MIN_GAIN, _MAX_GAIN = 0.7, 1.6  # exposure normalisation stays within these
+# grilles, tyres, glass, shadow and road are dark on every vehicle: their votes count less
+_DARK_WEIGHT = {VehicleColor.BLACK: 0.5, VehicleColor.GREY: 0.7}
+_CHROMA_S = 70  # HSV saturation of a painted colour (above: a hue; below: white..black)
+_DARK_V = 60  # below this even a saturated pixel is too dark to name its hue
+_CHROMATIC_SHARE = 0.2  # a hue holding this share of the body is the body colour
+# achromatic bands on the exposure-normalised value channel
+_WHITE_V, _SILVER_V, _GREY_V = 185, 140, 80
+# OpenCV hue (0-180) upper bounds, in order; red wraps around 180
+_HUES: tuple[tuple[int, VehicleColor], ...] = (
+    (8, VehicleColor.RED),
+    (19, VehicleColor.ORANGE),
+    (34, VehicleColor.YELLOW),
+    (85, VehicleColor.GREEN),
+    (130, VehicleColor.BLUE),
+    (180, VehicleColor.RED),
+)
+_ACHROMATIC = (VehicleColor.WHITE, VehicleColor.SILVER, VehicleColor.GREY, VehicleColor.BLACK)
+_DARK = (VehicleColor.GREY, VehicleColor.BLACK)  # grille, tyres, shadow, road
+
+
+@dataclass(frozen=True, slots=True)
+class ColorEstimate:
+    """One frame's colour judgement of one vehicle.
+
+    `confidence` is the winner's share against the runner-up (0.5: a tie, 1.0: alone);
+    `shares` holds every colour's share of the named pixels.
+    """
+
+    color: VehicleColor
+    confidence: float
+    doubtful: bool
+    shares: dict[VehicleColor, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Light:
+    """How the frame is lit: exposure gain for the value channel, and whether it is safe."""
+
+    gain: float
+    night: bool
+    cast: bool
+
+    @property
+    def doubtful(self) -> bool:
+        return self.night or self.cast
+
+
+def judge_light(image: np.ndarray, plate: Box | None = None, body: Box | None = None) -> Light:
+    """Exposure and colour cast of a frame (BGR uint8), near `plate` when given.
+
+    A plate is a known white reference (its characters or its background are white paint
+    under the same light as the body), so its brightest pixels set the exposure; without
+    one the frame's brightest pixels do. Night and colour cast are judged on the scene
+    around the vehicle (`body` left out): a big red lorry is not a red light.
+    """
+    height, width = image.shape[:2]
+    step = max(1, int(np.sqrt(height * width / (128 * 128))))
+    small = image[::step, ::step]
+    keep = np.ones(small.shape[:2], bool)
+    if body is not None:
+        keep[body.y1 // step : body.y2 // step + 1, body.x1 // step : body.x2 // step + 1] = False
+        if keep.mean() < 0.2:  # the vehicle fills the frame: judge what there is
+            keep[:] = True
+    scene = small[keep]
+    value = scene.max(axis=1)
+    reference = value
+    if plate is not None:
+        reference = image[plate.y1 : plate.y2, plate.x1 : plate.x2].max(axis=2)
+    bright = float(np.percentile(reference, 98)) if reference.size else 255.0
+    gain = float(np.clip(_WHITE_REFERENCE / max(bright, 1.0), _MIN_GAIN, _MAX_GAIN))
+    means = scene.mean(axis=0) + 1.0
+    cast = float(means.max() / means.min()) > _MAX_CAST
+    night = float(np.median(value)) < _NIGHT_V
+    return Light(gain, night, cast)
+
+
+def body_region(shape: tuple[int, ...], plate: Box | None, vehicle: Box | None) -> Box | None:
+    """Where the painted body is: the vehicle box's lower part, or panels around the plate.
+
+    A vehicle box also holds windscreen and roof (glass reflects the sky), so only its
+    band below the glass is used. Around a plate, a car is about four plate widths wide
+    and its bumper and bonnet or boot lid rise about three plate heights above it.
+    """
+    height, width = shape[:2]
+    if vehicle is not None:
+        x1 = vehicle.x1 + vehicle.width // 8
+        x2 = vehicle.x2 - vehicle.width // 8
+        y1 = vehicle.y1 + vehicle.height * 2 // 5
+        y2 = vehicle.y2 - vehicle.height // 10
+    elif plate is not None:
+        cx = (plate.x1 + plate.x2) // 2
+        x1, x2 = cx - 2 * plate.width, cx + 2 * plate.width
+        y1, y2 = plate.y1 - 3 * plate.height, plate.y2 + plate.height // 2
+    else:
+        return None
+    x1, y1, x2, y2 = max(0, x1), max(0, y1), min(width, x2), min(height, y2)
+    if x2 - x1 < 4 or y2 - y1 < 4:
+        return None
+    return Box(x1, y1, x2, y2)
+
+
+def estimate_color(
+    image: np.ndarray,
+    region: Box,
+    plate: Box | None = None,
+    light: Light | None = None,
+) -> ColorEstimate:
+    """Name the body colour inside `region`, ignoring the plate.
+
+    Args:
+        image: The whole BGR uint8 frame (the light is judged on it unless given).
+        region: The body region, e.g. from `body_region`.
+        plate: The plate box, masked out with a margin.
+        light: The frame's light, when already judged for another vehicle.
+
+    Returns:
+        The colour with its confidence; UNKNOWN with confidence 0 when nothing is visible.
+    """
+    light = light or judge_light(image, plate, region)
+    crop = image[region.y1 : region.y2, region.x1 : region.x2]
+    mask: np.ndarray = np.full(crop.shape[:2], 255, np.uint8)
+    if plate is not None:
+        mx, my = plate.width // 4, plate.height // 4
+        mask[
+            max(0, plate.y1 - my - region.y1) : max(0, plate.y2 + my - region.y1),
+            max(0, plate.x1 - mx - region.x1) : max(0, plate.x2 + mx - region.x1),
+        ] = 0
+    scale = min(1.0, float(np.sqrt(_MAX_PIXELS / max(1, crop.shape[0] * crop.shape[1]))))
+    if scale < 1.0:
+        size = (max(1, int(crop.shape[1] * scale)), max(1, int(crop.shape[0] * scale)))
+        crop = cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
+        mask = cv2.resize(mask, size, interpolation=cv2.INTER_NEAREST)
+    hsv = cv2.cvtColor(crop, cv2.COLOR_BGR2HSV)[mask > 0].astype(np.float32)
+    if hsv.shape[0] == 0:
+        return ColorEstimate(VehicleColor.UNKNOWN, 0.0, light.doubtful, {})
+    shares = _shares(hsv, light.gain)
+    best = _winner(shares)
+    # a painted hue competes with other paint, not with the grille and shadows under it
+    rivals = [
+        s for c, s in shares.items() if c is not best and (best in _ACHROMATIC or c not in _DARK)
+    ]
+    first, second = shares[best], max(rivals, default=0.0)
+    confidence = first / (first + second) if first > 0 else 0.0
+    return ColorEstimate(best, confidence, light.doubtful, shares)
+
+
+def _winner(shares: dict[VehicleColor, float]) -> VehicleColor:
+    """The most common name, unless a hue holds enough of the body to be its paint."""
+    hues = {c: s for c, s in shares.items() if c not in _ACHROMATIC}
+    if hues:
+        top_hue = max(hues, key=lambda c: hues[c])
+        if hues[top_hue] >= _CHROMATIC_SHARE:
+            return top_hue
+    return max(shares, key=lambda c: shares[c])
+
+
+def _shares(hsv: np.ndarray, gain: float) -> dict[VehicleColor, float]:
+    """Each colour's share of the region's pixels, dark ones discounted."""
+    hue, sat = hsv[:, 0], hsv[:, 1]
+    val = np.minimum(hsv[:, 2] * gain, 255.0)
+    chromatic = (sat >= _CHROMA_S) & (val >= _DARK_V)
+    names = np.empty(hue.shape[0], dtype=object)
+    names[~chromatic] = np.select(
+        [val[~chromatic] >= _WHITE_V, val[~chromatic] >= _SILVER_V, val[~chromatic] >= _GREY_V],
+        [VehicleColor.WHITE, VehicleColor.SILVER, VehicleColor.GREY],
+        VehicleColor.BLACK,
+    )
+    bounds = np.array([b for b, _ in _HUES])
+    index = np.searchsorted(bounds, hue[chromatic], side="right").clip(0, len(_HUES) - 1)
+    hue_names = np.array([c for _, c in _HUES], dtype=object)[index]
+    # a dark orange or red is brown paint (or rust), not a bright one in shadow
+    dark_warm = (val[chromatic] < 120) & np.isin(hue_names, [VehicleColor.ORANGE])
+    hue_names[dark_warm] = VehicleColor.BROWN
+    names[chromatic] = hue_names
+    total = float(hue.shape[0])
+    shares = {
+        c: _DARK_WEIGHT.get(c, 1.0) * float(np.count_nonzero(names == c)) / total
+        for c in VehicleColor
+    }
+    return {c: s for c, s in shares.items() if s > 0}

@@ -1,0 +1,43 @@
+"""Generated vehicle fronts of known body colour and class, under chosen light."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from edge.synth import render_plate
+from edge.synth.clip import HEIGHT, WIDTH, Vehicle, draw_vehicle, road
+
+# body paint in BGR, as a camera sees ordinary car paint in daylight
+PAINTS: dict[str, tuple[int, int, int]] = {
+    "white": (235, 235, 232),
+    "silver": (180, 178, 175),
+    "black": (28, 28, 30),
+    "red": (35, 35, 190),
+    "blue": (150, 80, 25),
+    "green": (50, 140, 40),
+    "yellow": (30, 200, 230),
+    "orange": (20, 120, 235),
+}
+WIDTH_FACTORS = {"car": 4.2, "lorry": 5.6}
+
+
+def vehicle_frame(
+    plate: str,
+    paint: str,
+    *,
+    plate_color: str = "blue",
+    layers: int = 1,
+    kind: str = "car",
+    gain: float = 1.0,
+    tint: tuple[float, float, float] = (1.0, 1.0, 1.0),
+    seed: int = 3,
+) -> np.ndarray:
+    """A 1280x720 lane frame with one vehicle front; `gain` and `tint` (BGR) set the light."""
+    rng = np.random.default_rng(seed)
+    frame = road(rng)
+    vehicle = Vehicle(plate, plate_color, layers, PAINTS[paint], WIDTH_FACTORS[kind])
+    image = render_plate(plate, plate_color, layers=layers)
+    draw_vehicle(frame, vehicle, image, cx=WIDTH // 2, bottom=HEIGHT - 60, scale=1.1)
+    lit = frame.astype(np.float32) * gain * np.asarray(tint, np.float32)
+    noisy = lit + rng.normal(0, 3, frame.shape)
+    return np.clip(noisy, 0, 255).astype(np.uint8)

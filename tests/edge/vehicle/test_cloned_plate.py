@@ -1,0 +1,104 @@
+"""The cloned-plate check end to end: CLI import, a real central and Redis, the real edge.
+
+冀A12345 is registered as a white car. A red lorry carrying it gets CHECK "possible cloned
+plate"; a white car carrying it passes; a vehicle whose plate cannot be read gets CHECK
+"plate unreadable".
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from central.server import Central
+from checkpoint.cli.main import main
+from checkpoint.client import CentralClient
+from edge.app import Edge
+from edge.config import EdgeConfig
+from edge.read import PlateReader
+from edge.types import Frame
+from tests.edge.read.conftest import needs_font
+from tests.edge.vehicle.scenes import vehicle_frame
+
+
+def passage_through(
+    central: Central, client: CentralClient, reader: PlateReader, tmp: Path, image: np.ndarray
+) -> dict[str, object]:
+    """Five frames of one vehicle through a lane; its one verdict line."""
+    out = io.StringIO()
+    config = EdgeConfig(central=central.address, lane_id="lane-1", spool_dir=tmp)
+    with Edge(config, reader, out, client) as edge:
+        for index in range(5):
+            edge.process(Frame(image=image, index=index, timestamp=index * 0.1))
+        edge.finish()
+    (line,) = out.getvalue().splitlines()
+    verdict: dict[str, object] = json.loads(line)
+    return verdict
+
+
+@pytest.fixture
+def registered(central: Central, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    records = tmp_path / "vehicles.csv"
+    records.write_text("plate,color,class,make\n冀A·12345,white,car,Geely\n", encoding="utf-8")
+    code = main(["--central", central.address, "watchlist", "import-vehicles", str(records)])
+    assert code == 0
+    assert "imported 1 registration(s), rejected 0" in capsys.readouterr().out
+    assert main(["--central", central.address, "watchlist", "vehicle", "冀A12345", "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record == {"plate": "冀A12345", "color": "white", "class": "car", "make": "Geely"}
+
+
+@needs_font
+@pytest.mark.usefixtures("registered")
+def test_red_lorry_on_a_white_cars_plate_is_checked(
+    central: Central, client: CentralClient, reader: PlateReader, tmp_path: Path
+) -> None:
+    image = vehicle_frame("冀A12345", "red", kind="lorry")
+    verdict = passage_through(central, client, reader, tmp_path, image)
+    assert verdict["plate"] == "冀A12345"
+    assert verdict["verdict"] == "CHECK"
+    reason = str(verdict["reason"])
+    assert "possible cloned plate" in reason
+    assert "registered as white car (Geely)" in reason and "seen as red" in reason
+    assert verdict["vehicle"] == {"color": "red", "class": "car"}
+
+
+@needs_font
+@pytest.mark.usefixtures("registered")
+def test_white_car_with_its_own_plate_passes(
+    central: Central, client: CentralClient, reader: PlateReader, tmp_path: Path
+) -> None:
+    image = vehicle_frame("冀A12345", "white")
+    verdict = passage_through(central, client, reader, tmp_path, image)
+    assert (verdict["plate"], verdict["verdict"]) == ("冀A12345", "PASS")
+
+
+@needs_font
+@pytest.mark.usefixtures("registered")
+def test_a_red_car_at_night_is_not_called_a_clone(
+    central: Central, client: CentralClient, reader: PlateReader, tmp_path: Path
+) -> None:
+    image = vehicle_frame("冀A12345", "red", gain=0.25)
+    verdict = passage_through(central, client, reader, tmp_path, image)
+    assert verdict["plate"] == "冀A12345"
+    assert "cloned" not in str(verdict["reason"])
+
+
+def test_import_vehicles_reports_bad_rows_and_applies_nothing(
+    central: Central, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    records = tmp_path / "vehicles.csv"
+    records.write_text(
+        "plate,color,class,make\n京A12345,white,car,\n京B12345,plaid,car,\n", encoding="utf-8"
+    )
+    code = main(["--central", central.address, "watchlist", "import-vehicles", str(records)])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "line 3: unknown vehicle colour 'plaid'" in err
+    assert "nothing imported" in err
+    assert main(["--central", central.address, "watchlist", "vehicle", "京A12345"]) != 0
+    assert "no registration for 京A12345" in capsys.readouterr().err

@@ -21,8 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.common import percentiles, table
+from checkpoint.paths import default_data_dir
+from edge.app import Reader
 from edge.read import PPOCRConfig, load_reader
 from edge.read.images import load_image
+from edge.vehicle.first import load_lane_reader
 
 logger = logging.getLogger(__name__)
 
@@ -50,9 +53,8 @@ def load_labels(path: Path) -> dict[str, list[dict[str, str]]]:
     return dict(grouped)
 
 
-def evaluate(folder: Path, labels: dict[str, list[dict[str, str]]], config: PPOCRConfig) -> Score:
+def evaluate(folder: Path, labels: dict[str, list[dict[str, str]]], reader: Reader) -> Score:
     """Read every labelled image once (the reader warms up at load) and score the reads."""
-    reader = load_reader(config)
     score = Score()
     for name, rows in sorted(labels.items()):
         image = load_image(folder / name)
@@ -78,18 +80,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--details", action="store_true", help="list misses and false reads")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--det-pixels", type=int, help="override PPOCRConfig.det_pixels")
+    parser.add_argument(
+        "--detector", help="also score vehicle-first reading with this detector (name or file)"
+    )
     args = parser.parse_args(argv)
     labels = load_labels(args.labels)
     rows = []
+    readers: list[tuple[str, Reader]] = []
     for mode in args.mode or MODES:
         extra = {} if args.det_pixels is None else {"det_pixels": args.det_pixels}
         config = PPOCRConfig(full_frame=mode, threads=args.threads, **extra)  # type: ignore[arg-type]
-        score = evaluate(args.folder, labels, config)
+        readers.append((f"full_frame={mode}", load_reader(config)))
+    if args.detector:
+        lane = load_lane_reader(args.detector, default_data_dir(), threads=args.threads)
+        readers.append((f"vehicle-first ({args.detector})", lane))
+    for mode, reader in readers:
+        score = evaluate(args.folder, labels, reader)
         p50, p95, p99 = percentiles(score.ms)
         accuracy = 100 * score.exact / max(score.legible, 1)
         rows.append(
             [
-                f"full_frame={mode}",
+                mode,
                 len(labels),
                 f"{score.exact}/{score.legible}",
                 f"{accuracy:.1f}%",

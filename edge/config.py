@@ -34,3 +34,11 @@ class EdgeConfig(BaseModel):
     )
     metrics_port: int | None = Field(None, ge=0, le=65535, description="Prometheus port.")
     replay_every_s: float = Field(2.0, gt=0, description="How often to retry the spool.")
+    detector: str | None = Field(
+        None,
+        description="Vehicle detector: a model registry name or an .onnx/.pt file; none runs "
+        "plate-first (vehicles without a legible plate are not seen).",
+    )
+    min_unreadable_frames: int = Field(
+        3, ge=1, description="Frames a vehicle with no legible plate needs to be reported."
+    )

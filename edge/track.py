@@ -72,6 +72,14 @@ def text_affinity(a: str, b: str) -> float:
     return same / len(a) if same * 2 >= len(a) else 0.0
 
 
+def anchor(read: PlateRead) -> Box:
+    """What a track follows: the vehicle's box when the vehicle stage gave one, else the
+    plate's (a vehicle with no legible plate has only its vehicle box)."""
+    if read.vehicle is not None and read.vehicle.box is not None:
+        return read.vehicle.box
+    return read.box
+
+
 def position_affinity(previous: Box, box: Box) -> float:
     """Overlap, or closeness relative to the plate's size (vehicles move between frames)."""
     overlap = previous.iou(box)
@@ -86,11 +94,14 @@ def position_affinity(previous: Box, box: Box) -> float:
 class PlateTracker:
     """Associates reads frame by frame and reports tracks ready for a verdict."""
 
-    def __init__(self, *, agree: int = 3, max_gap_s: float = 1.0) -> None:
+    def __init__(self, *, agree: int = 3, max_gap_s: float = 1.0, min_unreadable: int = 1) -> None:
         if agree < 1:
             raise ValueError(f"agree must be at least 1, got {agree}")
         self.agree = agree
         self.max_gap_s = max_gap_s
+        self.min_unreadable = min_unreadable
+        """Frames a track with no legible read needs before it becomes a passage: one
+        stray detection must not send an officer to check an empty lane."""
         self._tracks: list[Track] = []
         self._ids = itertools.count(1)
 
@@ -132,15 +143,13 @@ class PlateTracker:
 
     def flush(self) -> list[Decided]:
         """Decide every open track (the source ended)."""
-        decided = [
-            self._decide(t, vote(t.reads), Trigger.LEFT) for t in self._tracks if not t.decided
-        ]
-        self._tracks.clear()
+        decided = self._leave(self._tracks)
+        self._tracks = []
         return decided
 
     def _affinity(self, track: Track, read: PlateRead) -> float:
         assert track.last_box is not None
-        place = position_affinity(track.last_box, read.box)
+        place = position_affinity(track.last_box, anchor(read))
         if place == 0:
             return 0.0
         current = track.best_read.text if track.best_read is not None else ""
@@ -150,7 +159,7 @@ class PlateTracker:
     def _add(track: Track, read: PlateRead, frame: Frame) -> None:
         track.reads.append(read)
         track.last_seen = frame.timestamp
-        track.last_box = read.box
+        track.last_box = anchor(read)
         if track.best_read is None or read.confidence > track.best_read.confidence:
             track.best_read = read
             track.best_image = frame.image
@@ -158,7 +167,22 @@ class PlateTracker:
     def _expire(self, now: float) -> list[Decided]:
         gone = [t for t in self._tracks if now - t.last_seen > self.max_gap_s]
         self._tracks = [t for t in self._tracks if now - t.last_seen <= self.max_gap_s]
-        return [self._decide(t, vote(t.reads), Trigger.LEFT) for t in gone if not t.decided]
+        return self._leave(gone)
+
+    def _leave(self, gone: list[Track]) -> list[Decided]:
+        """Decide tracks that left; a vehicle never read must have been seen long enough."""
+        decided: list[Decided] = []
+        for track in gone:
+            if track.decided:
+                continue
+            result = vote(track.reads)
+            if not result.text and len(track.reads) < self.min_unreadable:
+                logger.debug(
+                    "track %d dropped: %d unreadable frame(s)", track.track_id, len(track.reads)
+                )
+                continue
+            decided.append(self._decide(track, result, Trigger.LEFT))
+        return decided
 
     @staticmethod
     def _decide(track: Track, result: Vote, trigger: Trigger) -> Decided:

@@ -13,6 +13,7 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 from checkpoint.client import CentralClient
+from checkpoint.paths import default_data_dir
 
 if TYPE_CHECKING:
     from edge.config import EdgeConfig
@@ -54,14 +55,20 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         default="vehicle",
         help="vehicle: plates; person: faces of people walking through; both (default vehicle)",
     )
+    parser.add_argument(
+        "--detector",
+        metavar="NAME_OR_FILE",
+        help="vehicle detector: a model registry name (see 'checkpoint models list') or an "
+        ".onnx/.pt file; without one the lane runs plate-first",
+    )
     parser.set_defaults(run=run, needs_client=False)
 
 
 def run(args: argparse.Namespace) -> int:
     from edge.app import Edge
     from edge.config import EdgeConfig
-    from edge.read import load_reader
     from edge.source import open_source
+    from edge.vehicle.first import load_lane_reader
 
     central = args.edge_central or args.central
     overrides = {"spool_dir": args.spool_dir} if args.spool_dir else {}
@@ -71,11 +78,12 @@ def run(args: argparse.Namespace) -> int:
         checkpoint_id=args.checkpoint,
         metrics_port=args.metrics_port,
         deadline_s=args.deadline,
+        detector=args.detector,
         **overrides,
     )
     if args.mode != "vehicle":
         return _run_lanes(args, config)
-    reader = load_reader()
+    reader = load_lane_reader(config.detector, default_data_dir())
     with (
         CentralClient(central, timeout_s=args.timeout, token=args.token) as client,
         open_source(args.source) as source,
@@ -109,8 +117,8 @@ def _run_lanes(args: argparse.Namespace, config: EdgeConfig) -> int:
     """
     from edge.app import Edge
     from edge.faces.lane import PersonLane
-    from edge.read import load_reader
     from edge.source import open_source
+    from edge.vehicle.first import load_lane_reader
 
     with ExitStack() as stack:
         client = stack.enter_context(
@@ -120,7 +128,8 @@ def _run_lanes(args: argparse.Namespace, config: EdgeConfig) -> int:
         persons = PersonLane(config, client, sys.stdout)
         vehicles = None
         if args.mode == "both":
-            vehicles = stack.enter_context(Edge(config, load_reader(), sys.stdout, client))
+            reader = load_lane_reader(config.detector, default_data_dir())
+            vehicles = stack.enter_context(Edge(config, reader, sys.stdout, client))
         stop = threading.Event()
 
         def on_signal(signum: int, frame: FrameType | None) -> None:

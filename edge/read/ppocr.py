@@ -87,6 +87,29 @@ class PPOCRReader(PlateReader):
         logger.debug("%d finder regions, %d reads", len(regions), len(reads))
         return [_shift(r, area) for r in _distinct(reads)], clock.times()
 
+    def read_boxes(self, image: np.ndarray, boxes: list[Box]) -> list[PlateRead]:
+        """Read plates a detector has already boxed: no finder, no whole-frame detector.
+
+        A one-row box is read as it is; a squat box (two rows) or a failed direct read is
+        refined with the text detector around the box first.
+        """
+        image, _ = check_image(image, None)
+        clock = _Clock()
+        self._memo.clear()
+        reads: list[PlateRead] = []
+        for box in boxes:
+            if box.width < 8 or box.height < 4:
+                continue
+            quad = np.array(
+                [[box.x1, box.y1], [box.x2, box.y1], [box.x2, box.y2], [box.x1, box.y2]],
+                dtype=np.float32,
+            )
+            one_row = box.width / box.height > _MAX_DOUBLE_ASPECT
+            direct = warp_line(image, quad) if one_row else None
+            found = self._read_direct(image, PlateLines((direct,)), clock) if direct else []
+            reads += found or self._read_regions(image, [box], clock)
+        return _distinct(reads)
+
     def _read_direct(self, image: np.ndarray, plate: PlateLines, clock: _Clock) -> list[PlateRead]:
         """Read a proposed plate as it is; run the detector around it only if that fails
         and the read looked like part of a plate."""

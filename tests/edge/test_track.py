@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from checkpoint.vehicles import VehicleClass, VehicleColor
 from edge.track import PlateTracker, Trigger, text_affinity
-from edge.types import Box, Frame, PlateRead
+from edge.types import Box, Frame, PlateRead, VehicleLook
 
 IMAGE = np.zeros((720, 1280, 3), np.uint8)
 
@@ -72,3 +73,43 @@ def test_flush_decides_open_tracks() -> None:
     decided = tracker.flush()
     assert [(d.vote.text, d.trigger) for d in decided] == [("冀A12345", Trigger.LEFT)]
     assert decided[0].best_image is IMAGE
+
+
+def vehicle_only(x: int, y: int) -> PlateRead:
+    """A vehicle the detector saw whose plate nobody could read."""
+    box = Box(x, y, x + 400, y + 300)
+    look = VehicleLook(VehicleColor.WHITE, 0.9, False, VehicleClass.CAR, 0.8, box)
+    return PlateRead(text="", confidence=0.0, box=box, vehicle=look)
+
+
+@pytest.mark.parametrize(("frames", "passages"), [(1, 0), (2, 0), (3, 1), (8, 1)])
+def test_an_unreadable_vehicle_needs_enough_frames(frames: int, passages: int) -> None:
+    tracker = PlateTracker(agree=3, max_gap_s=0.5, min_unreadable=3)
+    decided = []
+    for i in range(frames):
+        decided += tracker.update(frame(i), [vehicle_only(300 + 5 * i, 200 + 10 * i)])
+    decided += tracker.update(frame(frames + 20), [])  # it left
+    assert len(decided) == passages
+    for item in decided:
+        assert item.vote.text == ""
+        assert item.trigger is Trigger.LEFT
+        assert item.vehicle.color is VehicleColor.WHITE
+        assert item.vehicle.frames == frames
+
+
+def test_vehicle_box_carries_the_track_when_the_plate_appears() -> None:
+    """Frames with only the vehicle, then its plate legible: one vehicle, one passage."""
+    tracker = PlateTracker(agree=3, max_gap_s=0.5, min_unreadable=3)
+    decided = []
+    for i in range(6):
+        seen = vehicle_only(300 + 5 * i, 200 + 10 * i)
+        if i >= 3:
+            seen = PlateRead(
+                text="冀A12345",
+                confidence=0.9,
+                box=Box(450 + 5 * i, 420 + 10 * i, 600 + 5 * i, 465 + 10 * i),
+                vehicle=seen.vehicle,
+            )
+        decided += tracker.update(frame(i), [seen])
+    decided += tracker.flush()
+    assert [d.vote.text for d in decided] == ["冀A12345"]

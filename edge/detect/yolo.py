@@ -1,0 +1,152 @@
+"""Ultralytics YOLO detectors exported to ONNX, run on ONNX Runtime (no torch needed).
+
+Ultralytics' ONNX export (``model.export(format="onnx")``, no NMS inside) takes one
+letterboxed RGB image scaled to 0-1, shape (1, 3, H, W), and gives (1, 4 + classes, N):
+box centre, width and height in input pixels, then one score per class. The class names
+and input size ride along in the file's metadata, so any such export works here: our own
+plate/vehicle-face model or a COCO model an operator installs.
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+from pathlib import Path
+
+import cv2
+import numpy as np
+import onnxruntime as ort
+
+from checkpoint.errors import ConfigError, InvalidInput
+from edge.detect.base import Detection, Detector
+from edge.types import Box
+
+logger = logging.getLogger(__name__)
+
+_PAD_VALUE = 114  # ultralytics' letterbox grey
+
+
+class YoloOnnx(Detector):
+    """An Ultralytics YOLO ONNX export; models load once, here."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        threads: int = 2,
+        min_confidence: float = 0.3,
+        iou: float = 0.5,
+        labels: tuple[str, ...] = (),
+        name: str = "",
+    ) -> None:
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        try:
+            self._session = ort.InferenceSession(
+                str(path), options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:  # onnxruntime raises its own untyped errors
+            raise ConfigError(f"cannot load detector {path}: {exc}") from exc
+        meta = self._session.get_modelmeta().custom_metadata_map
+        self.labels = labels or _labels(meta, path)
+        model_input = self._session.get_inputs()[0]
+        self._input = model_input.name
+        height, width = model_input.shape[2:4]
+        if not isinstance(height, int) or not isinstance(width, int):
+            height, width = _imgsz(meta, path)
+        self.input_size = (int(height), int(width))
+        self.name = name or path.stem
+        self.min_confidence = min_confidence
+        self.iou = iou
+        outputs = self._session.get_outputs()[0].shape
+        if len(outputs) != 3 or (
+            isinstance(outputs[1], int) and outputs[1] != 4 + len(self.labels)
+        ):
+            raise ConfigError(
+                f"detector {path}: expected output (1, 4 + {len(self.labels)} classes, N), "
+                f"got {outputs}; export with ultralytics (format=onnx, nms=False)"
+            )
+        self.detect(np.zeros((*self.input_size, 3), np.uint8))  # allocate now, not on frame 1
+        logger.info(
+            "detector %s loaded: %s, input %dx%d, %d threads",
+            self.name,
+            ",".join(self.labels),
+            self.input_size[1],
+            self.input_size[0],
+            threads,
+        )
+
+    def detect(self, image: np.ndarray) -> list[Detection]:
+        if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
+            raise InvalidInput(
+                f"expected a BGR uint8 image of shape (H, W, 3), got {image.dtype} {image.shape}"
+            )
+        blob, scale, (pad_x, pad_y) = letterbox(image, self.input_size)
+        (raw,) = self._session.run(None, {self._input: blob})
+        predictions = raw[0].T  # (N, 4 + classes)
+        scores = predictions[:, 4:]
+        classes = scores.argmax(axis=1)
+        best = scores[np.arange(scores.shape[0]), classes]
+        keep = best >= self.min_confidence
+        if not keep.any():
+            return []
+        boxes, classes, best = predictions[keep, :4], classes[keep], best[keep]
+        x1 = (boxes[:, 0] - boxes[:, 2] / 2 - pad_x) / scale
+        y1 = (boxes[:, 1] - boxes[:, 3] / 2 - pad_y) / scale
+        w, h = boxes[:, 2] / scale, boxes[:, 3] / scale
+        rects = np.stack([x1, y1, w, h], axis=1)
+        chosen = cv2.dnn.NMSBoxesBatched(
+            rects.tolist(), best.tolist(), classes.tolist(), self.min_confidence, self.iou
+        )
+        height, width = image.shape[:2]
+        out: list[Detection] = []
+        for i in np.asarray(chosen, dtype=int).reshape(-1):
+            bx1, by1 = max(0, int(rects[i, 0])), max(0, int(rects[i, 1]))
+            bx2 = min(width, int(np.ceil(rects[i, 0] + rects[i, 2])))
+            by2 = min(height, int(np.ceil(rects[i, 1] + rects[i, 3])))
+            if bx2 > bx1 and by2 > by1:
+                out.append(
+                    Detection(Box(bx1, by1, bx2, by2), self.labels[classes[i]], float(best[i]))
+                )
+        return sorted(out, key=lambda d: -d.confidence)
+
+
+def letterbox(
+    image: np.ndarray, size: tuple[int, int]
+) -> tuple[np.ndarray, float, tuple[float, float]]:
+    """Scale to fit (height, width) keeping the aspect, pad with grey, as NCHW float RGB.
+
+    Returns:
+        The blob, the scale applied, and the left/top padding in input pixels.
+    """
+    height, width = image.shape[:2]
+    target_h, target_w = size
+    scale = min(target_h / height, target_w / width)
+    new_w, new_h = round(width * scale), round(height * scale)
+    resized = cv2.resize(image, (new_w, new_h), interpolation=cv2.INTER_LINEAR)
+    pad_x, pad_y = (target_w - new_w) / 2, (target_h - new_h) / 2
+    left, top = round(pad_x - 0.1), round(pad_y - 0.1)
+    canvas = np.full((target_h, target_w, 3), _PAD_VALUE, np.uint8)
+    canvas[top : top + new_h, left : left + new_w] = resized
+    blob = cv2.dnn.blobFromImage(canvas, 1 / 255.0, swapRB=True)
+    return blob, scale, (float(left), float(top))
+
+
+def _labels(meta: dict[str, str], path: Path) -> tuple[str, ...]:
+    try:
+        names = ast.literal_eval(meta["names"])
+        return tuple(str(names[i]) for i in sorted(names))
+    except (KeyError, ValueError, SyntaxError, TypeError) as exc:
+        raise ConfigError(
+            f"detector {path} carries no class names (ultralytics 'names' metadata); "
+            f"give them in its registry entry (classes = [...])"
+        ) from exc
+
+
+def _imgsz(meta: dict[str, str], path: Path) -> tuple[int, int]:
+    try:
+        size = ast.literal_eval(meta["imgsz"])
+        return (int(size[0]), int(size[1]))
+    except (KeyError, ValueError, SyntaxError, TypeError, IndexError) as exc:
+        raise ConfigError(f"detector {path} has a dynamic input and no imgsz metadata") from exc

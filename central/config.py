@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from central.alerts.config import AlertsConfig
 from central.auth import AuthConfig
@@ -36,6 +36,27 @@ class ScreeningConfig(BaseModel):
         le=1.0,
         description="Look-alike matches scoring below this are ignored.",
     )
+
+
+class PersonsConfig(BaseModel):
+    """Face distance bands (dlib 128-d embeddings, Euclidean)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    match_max: float = Field(
+        0.5, gt=0.0, le=1.5, description="At or below this distance: STOP and alert."
+    )
+    review_max: float = Field(
+        0.6, gt=0.0, le=1.5, description="At or below this distance: CHECK by an officer."
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PersonsConfig:
+        if self.match_max > self.review_max:
+            raise ValueError(
+                f"match_max ({self.match_max}) must not exceed review_max ({self.review_max})"
+            )
+        return self
 
 
 class CentralConfig(BaseModel):
@@ -67,6 +88,7 @@ class CentralConfig(BaseModel):
     )
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     auth: AuthConfig = Field(default_factory=AuthConfig)
+    persons: PersonsConfig = Field(default_factory=PersonsConfig)
     restrictions: Restrictions = Field(
         default_factory=Restrictions,
         description="Restricted-vehicle rules ([[central.restrictions.rules]]).",

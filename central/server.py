@@ -20,6 +20,7 @@ from central.alerts.store import AlertStore
 from central.auth import Authenticator, AuthInterceptor, check_bind
 from central.config import CentralConfig
 from central.passages import PassageLog
+from central.persons.matcher import FaceBands
 from central.persons.service import Persons
 from central.redis_server import open_redis
 from central.services.alerts import AlertsServicer
@@ -70,7 +71,8 @@ class Central:
             self.store = WatchlistStore(client, change_retention=self.config.change_retention)
             self.alerts = AlertStore(client, self.config.alerts)
             self._stack.callback(self.alerts.close)
-            self.persons = Persons(self.store)
+            bands = FaceBands(self.config.persons.match_max, self.config.persons.review_max)
+            self.persons = Persons(self.store, bands)
             self._stack.callback(self.persons.close)
             self._server = self._build_server(self.store, self.alerts, self.persons)
             self._server.start()

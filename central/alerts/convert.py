@@ -100,6 +100,7 @@ def alert_to_json(alert: Alert) -> dict[str, Any]:
             "severity": reason.severity.value,
             "note": reason.note,
             "score": reason.score,
+            "label": reason.label,
         },
         "severity": reason.severity.value,
         "checkpoint": alert.checkpoint,

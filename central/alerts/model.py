@@ -52,6 +52,8 @@ class AlertReason:
     note: str = ""
     """The entry's own reason, as the operator wrote it."""
     score: float = 0.0
+    label: str = ""
+    """What officers call the subject when the key is an id: a wanted person's name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +121,7 @@ def reason_for(decision: Decision) -> AlertReason:
         severity=entry.severity,
         note=entry.reason,
         score=round(chosen.score, 4),
+        label=entry.attributes.get("name", "") if entry.kind.value == "person" else "",
     )
 
 

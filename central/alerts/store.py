@@ -7,7 +7,8 @@ Redis data model (every key shares the ``{cp}`` hash tag, like `central.store`):
   event id is the resume cursor of `Alerts.Subscribe` and of the page's live feed.
   Trimmed with ``MINID`` to `retention_s`.
 - ``cp:{cp}:al:a:<id>`` - hash, the alert's state: checkpoint, lane, time (epoch ms),
-  verdict, reason fields (reason, key, kind, category, severity, note, score), subject,
+  verdict, reason fields (reason, key, kind, category, severity, note, score, label),
+  subject,
   plate, confidence, candidates (JSON), sightings, last_seen, last_lane, escalated,
   escalated_at, acknowledged_by, acknowledged_at, pictures (comma list). EXPIRE retention.
 - ``cp:{cp}:al:img:<id>:<evidence|thumbnail>`` - string, one JPEG (size-capped on the way
@@ -85,6 +86,7 @@ def to_fields(draft: AlertDraft) -> str:
             "category": reason.category,
             "severity": reason.severity.value,
             "note": reason.note,
+            "label": reason.label,
             "score": repr(reason.score),
             "subject": draft.subject,
             "plate": draft.plate.text,
@@ -111,6 +113,7 @@ def from_hash(alert_id: str, fields: dict[str, str]) -> Alert:
             severity=Severity(fields.get("severity", "medium")),
             note=fields.get("note", ""),
             score=float(fields.get("score") or 0),
+            label=fields.get("label", ""),
         ),
         subject=fields.get("subject", ""),
         plate=PlateReading(

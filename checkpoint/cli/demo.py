@@ -18,6 +18,7 @@ from pathlib import Path
 from checkpoint import wire
 from checkpoint.client import CentralClient
 from checkpoint.watchlist import Category, EntryKind, Severity, make_entry
+from proto import checkpoint_pb2 as pb
 
 SEED = (
     (
@@ -36,6 +37,12 @@ SEED = (
         Category.RESTRICTED,
         Severity.MEDIUM,
     ),
+)
+
+# registration records for the cloned-plate check: 苏E5Z731 is an orange car in the clip
+REGISTRATIONS = (
+    ("川A8H458", "white", "car", "Ford Focus"),
+    ("苏E5Z731", "black", "car", "VW Passat"),
 )
 
 DEMO_HTTP = "127.0.0.1:8080"
@@ -87,6 +94,16 @@ def run(args: argparse.Namespace) -> int:
                     )
                     client.upsert(wire.entry_to_pb(entry))
                 print(f"demo: watchlist seeded with {len(SEED)} entries", flush=True)
+                client.import_vehicles(
+                    (
+                        pb.VehicleRegistration(
+                            plate=plate, color=color, vehicle_class=kind, make=make
+                        )
+                        for plate, color, kind, make in REGISTRATIONS
+                    ),
+                    skip_invalid=False,
+                )
+                print(f"demo: {len(REGISTRATIONS)} vehicle registrations imported", flush=True)
                 print(f"demo: edge lane-1 watching {source_spec}", flush=True)
                 with (
                     open_source(source_spec) as source,

@@ -37,3 +37,13 @@ def test_bad_config_is_named(tmp_path: Path, toml: str, message: str) -> None:
     path.write_text(toml)
     with pytest.raises(ConfigError, match=message):
         load_config(path)
+
+
+def test_face_bands_come_from_the_persons_section(tmp_path: Path) -> None:
+    path = tmp_path / "central.toml"
+    path.write_text("[central.persons]\nmatch_max = 0.45\nreview_max = 0.55\n")
+    config = load_config(path)
+    assert (config.persons.match_max, config.persons.review_max) == (0.45, 0.55)
+    path.write_text("[central.persons]\nmatch_max = 0.7\nreview_max = 0.55\n")
+    with pytest.raises(ConfigError, match=r"match_max \(0.7\) must not exceed review_max"):
+        load_config(path)

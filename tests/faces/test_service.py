@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import redis
 
+from central.alerts.convert import alert_to_json
 from central.alerts.model import Picture
 from central.server import Central
 from checkpoint import wire
@@ -144,6 +145,8 @@ def test_person_passage_stops_and_alerts_with_the_face_crop(
     (alert,) = central.alerts.recent()
     assert alert.id == hit.alert_id
     assert alert.subject == "person:p-wanted"
+    assert alert.reason.label == "Zhang San"  # officers see the name, not only the id
+    assert alert_to_json(alert)["match"]["label"] == "Zhang San"
     assert alert.verdict is Verdict.STOP
     assert central.alerts.picture(alert.id, Picture.EVIDENCE) == evidence  # the face crop
 

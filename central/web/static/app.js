@@ -174,7 +174,8 @@ function fill(card, alert) {
   card.querySelector(".plate").classList.toggle("none", !alert.plate);
   const match = alert.match;
   text(".reason", alert.reason);
-  text(".match", match.key ? `entry ${match.key} · ${match.category} · ${match.severity} · score ${match.score.toFixed(2)}` : "");
+  const who = match.label ? `${match.label} (${match.key})` : match.key;
+  text(".match", match.key ? `entry ${who} · ${match.category} · ${match.severity} · score ${match.score.toFixed(2)}` : "");
   text(".lane", alert.last_lane && alert.last_lane !== alert.lane ? `${alert.lane} (last: ${alert.last_lane})` : alert.lane);
   text(".time", formatTime(alert.time));
   text(".checkpoint", alert.checkpoint);

@@ -88,7 +88,11 @@ class Edge:
             deadline_s=config.deadline_s,
             retry_after_s=config.retry_after_s,
         )
-        self.tracker = PlateTracker(agree=config.agree, max_gap_s=config.max_gap_s)
+        self.tracker = PlateTracker(
+            agree=config.agree,
+            max_gap_s=config.max_gap_s,
+            min_unreadable=config.min_unreadable_frames,
+        )
         self.sync = WatchlistSync(self._client, self.local)
         self.verdicts: list[GateVerdict] = []
         self.stop = threading.Event()

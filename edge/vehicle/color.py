@@ -30,7 +30,8 @@ _MIN_GAIN, _MAX_GAIN = 0.7, 1.6  # exposure normalisation stays within these
 _DARK_WEIGHT = {VehicleColor.BLACK: 0.5, VehicleColor.GREY: 0.7}
 _CHROMA_S = 70  # HSV saturation of a painted colour (above: a hue; below: white..black)
 _DARK_V = 60  # below this even a saturated pixel is too dark to name its hue
-_CHROMATIC_SHARE = 0.2  # a hue holding this share of the body is the body colour
+_CHROMATIC_SHARE = 0.2  # a hue holding this share of the body is the body colour...
+_HUE_VS_BRIGHT = 0.6  # ...if it also holds this much against white and silver pixels
 # achromatic bands on the exposure-normalised value channel
 _WHITE_V, _SILVER_V, _GREY_V = 185, 140, 80
 # OpenCV hue (0-180) upper bounds, in order; red wraps around 180
@@ -175,9 +176,12 @@ def estimate_color(
 def _winner(shares: dict[VehicleColor, float]) -> VehicleColor:
     """The most common name, unless a hue holds enough of the body to be its paint."""
     hues = {c: s for c, s in shares.items() if c not in _ACHROMATIC}
+    bright = shares.get(VehicleColor.WHITE, 0.0) + shares.get(VehicleColor.SILVER, 0.0)
     if hues:
         top_hue = max(hues, key=lambda c: hues[c])
-        if hues[top_hue] >= _CHROMATIC_SHARE:
+        # dark pixels are grille and shadow, but bright ones are paint too: a hue must
+        # also hold its own against them (a red car parked beside a white one)
+        if hues[top_hue] >= max(_CHROMATIC_SHARE, _HUE_VS_BRIGHT * bright):
             return top_hue
     return max(shares, key=lambda c: shares[c])
 

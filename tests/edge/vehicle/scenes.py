@@ -30,13 +30,19 @@ def vehicle_frame(
     kind: str = "car",
     gain: float = 1.0,
     tint: tuple[float, float, float] = (1.0, 1.0, 1.0),
+    covered: bool = False,
     seed: int = 3,
 ) -> np.ndarray:
-    """A 1280x720 lane frame with one vehicle front; `gain` and `tint` (BGR) set the light."""
+    """A 1280x720 lane frame with one vehicle front; `gain` and `tint` (BGR) set the light.
+
+    `covered` paints over the plate with the body colour (a covered or removed plate).
+    """
     rng = np.random.default_rng(seed)
     frame = road(rng)
     vehicle = Vehicle(plate, plate_color, layers, PAINTS[paint], WIDTH_FACTORS[kind])
     image = render_plate(plate, plate_color, layers=layers)
+    if covered:
+        image[:] = PAINTS[paint]
     draw_vehicle(frame, vehicle, image, cx=WIDTH // 2, bottom=HEIGHT - 60, scale=1.1)
     lit = frame.astype(np.float32) * gain * np.asarray(tint, np.float32)
     noisy = lit + rng.normal(0, 3, frame.shape)

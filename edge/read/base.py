@@ -49,6 +49,10 @@ class PlateReader(ABC):
         """
         return self.read_timed(image, roi)[0]
 
+    def read_text_lines(self, image: np.ndarray) -> list[PlateRead]:
+        """The most thorough read the backend has, whatever its fast-path settings."""
+        return self.read(image)
+
     def read_boxes(self, image: np.ndarray, boxes: list[Box]) -> list[PlateRead]:
         """Read plates a detector has already boxed (backends may do this faster)."""
         return [read for box in boxes for read in self.read(image, roi=box)]

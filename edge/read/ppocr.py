@@ -79,13 +79,28 @@ class PPOCRReader(PlateReader):
         if self.config.full_frame == "always" or (
             self.config.full_frame == "when_no_plate" and not reads
         ):
-            found = self._detect_frame(view)
-            found = [p for p in found if not any(_inside(p.box, r.box) for r in reads)]
-            clock.lap("localise")
-            # coarse lines are too loose to read well: detect again around each
-            reads += self._read_regions(view, [p.box for p in found], clock)
+            reads += self._full_frame(view, reads, clock)
         logger.debug("%d finder regions, %d reads", len(regions), len(reads))
         return [_shift(r, area) for r in _distinct(reads)], clock.times()
+
+    def read_text_lines(self, image: np.ndarray) -> list[PlateRead]:
+        """Whole-frame text detection and reading, whatever `full_frame` says.
+
+        For a caller that already knows something plate-like is in view (a detector box)
+        but could not read it any cheaper way.
+        """
+        image, _ = check_image(image, None)
+        self._memo.clear()
+        return _distinct(self._full_frame(image, [], _Clock()))
+
+    def _full_frame(
+        self, view: np.ndarray, reads: list[PlateRead], clock: _Clock
+    ) -> list[PlateRead]:
+        found = self._detect_frame(view)
+        found = [p for p in found if not any(_inside(p.box, r.box) for r in reads)]
+        clock.lap("localise")
+        # coarse lines are too loose to read well: detect again around each
+        return self._read_regions(view, [p.box for p in found], clock)
 
     def read_boxes(self, image: np.ndarray, boxes: list[Box]) -> list[PlateRead]:
         """Read plates a detector has already boxed: no finder, no whole-frame detector.

@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from edge.synth.render import render_plate
+from edge.types import Box
 
 logger = logging.getLogger(__name__)
 
@@ -61,8 +62,12 @@ def road(rng: np.random.Generator) -> np.ndarray:
 
 def draw_vehicle(
     frame: np.ndarray, vehicle: Vehicle, plate: np.ndarray, *, cx: int, bottom: int, scale: float
-) -> None:
-    """A vehicle front: body, windscreen, lights, grille, and the plate low in the middle."""
+) -> Box | None:
+    """A vehicle front: body, windscreen, lights, grille, and the plate low in the middle.
+
+    Returns:
+        Where the plate went, or None when it fell outside the frame.
+    """
     plate_h = max(8, int(44 * scale * (1.6 if vehicle.layers == 2 else 1)))
     plate_w = max(16, int(plate.shape[1] * plate_h / plate.shape[0]))
     single_w = int(140 * scale)
@@ -96,6 +101,8 @@ def draw_vehicle(
     px, py = cx - plate_w // 2, bottom - body_h // 8 - plate_h
     if px >= 0 and py >= 0 and px + plate_w <= WIDTH and py + plate_h <= HEIGHT:
         frame[py : py + plate_h, px : px + plate_w] = small
+        return Box(px, py, px + plate_w, py + plate_h)
+    return None
 
 
 def frames(seed: int = 7) -> list[np.ndarray]:

@@ -30,11 +30,26 @@ _SAME_PLATE_IOU = 0.3
 
 
 class VehicleFirstReader:
-    """A `Reader` for the edge: detector -> plate reads per vehicle -> vehicle looks."""
+    """A `Reader` for the edge: detector + plate reader -> plate reads with vehicle looks.
 
-    def __init__(self, detector: Detector, plates: PlateReader) -> None:
+    With a detector that boxes plates (ours), the cheap colour finder runs on the whole
+    frame and the detector's plate boxes stand in for the slow whole-frame text detector: a
+    box costs one recognition, and recognition plus the plate grammar reject what is not a
+    plate, so plate boxes are taken at a low score. Whole-frame text detection still runs
+    when the detector saw something that neither the finder nor its boxes could read, but
+    never on a frame where the detector saw nothing: an empty lane costs one detector pass.
+    With a vehicle-only detector (COCO), the plate reader looks inside each vehicle box.
+    """
+
+    def __init__(
+        self, detector: Detector, plates: PlateReader, *, min_vehicle_confidence: float = 0.35
+    ) -> None:
         self.detector = detector
         self.plates = plates
+        self.min_vehicle_confidence = min_vehicle_confidence
+        """A vehicle with no legible plate is reported only above this score."""
+        self.max_plate_boxes = 4
+        """Plate boxes read per frame, best first: low-score boxes cost a read each."""
 
     def read(self, image: np.ndarray, roi: Box | None = None) -> list[PlateRead]:
         return self.read_timed(image)[0]
@@ -45,10 +60,20 @@ class VehicleFirstReader:
         detections = self.detector.detect(image)
         detected = time.perf_counter()
         vehicles = [d for d in detections if d.is_vehicle]
-        boxed = [d.box for d in detections if d.is_plate]
-        reads = self.plates.read_boxes(image, boxed) if boxed else []
-        for vehicle in vehicles:
-            if not any(_inside(r.box, vehicle.box) for r in reads):
+        if self.detector.finds_plates:
+            reads = self.plates.read(image)
+            boxed = [
+                d.box
+                for d in detections
+                if d.is_plate and all(d.box.iou(r.box) < _SAME_PLATE_IOU for r in reads)
+            ][: self.max_plate_boxes]
+            reads += self.plates.read_boxes(image, boxed) if boxed else []
+            if not reads and detections:
+                # something is there and nothing cheap read it: text detection on the frame
+                reads = self.plates.read_text_lines(image)
+        else:
+            reads = []
+            for vehicle in vehicles:
                 found = self.plates.read(image, roi=vehicle.box)
                 reads += [
                     r for r in found if all(r.box.iou(o.box) < _SAME_PLATE_IOU for o in reads)
@@ -63,7 +88,8 @@ class VehicleFirstReader:
                 owners.add(index)
             out.append(dataclasses.replace(read, vehicle=_look(image, read, owner)))
         for index, vehicle in enumerate(vehicles):
-            if index not in owners:  # a vehicle with no legible plate in this frame
+            if index not in owners and vehicle.confidence >= self.min_vehicle_confidence:
+                # a vehicle with no legible plate in this frame
                 out.append(
                     PlateRead(
                         text="",
@@ -107,15 +133,18 @@ def load_lane_reader(
     from edge.detect import load_detector
     from edge.read import load_reader
 
-    plates = load_reader(PPOCRConfig(threads=threads))
     if detector is None:
         logger.warning(
             "no vehicle detector configured: running plate-first; vehicles without a legible "
             "plate are not seen (install a YOLO model and pass --detector)"
         )
-        return plates
-    found = load_detector(detector, data_dir, threads=threads)
+        return load_reader(PPOCRConfig(threads=threads))
+    # plate boxes are verified by recognition and the grammar: take them at a low score
+    found = load_detector(detector, data_dir, threads=threads, min_confidence=0.1)
     if not found.finds_vehicles:
         logger.warning("detector %s finds no vehicles (%s)", found.name, ",".join(found.labels))
-    logger.info("vehicle-first lane: detector %s", found.name)
+    # a detector that boxes plates replaces whole-frame text detection
+    mode = "never" if found.finds_plates else "when_no_plate"
+    plates = load_reader(PPOCRConfig(threads=threads, full_frame=mode))
+    logger.info("vehicle-first lane: detector %s, plate reader full_frame=%s", found.name, mode)
     return VehicleFirstReader(found, plates)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from edge.synth import render_plate
 from edge.synth.clip import HEIGHT, WIDTH, Vehicle, draw_vehicle, road
+from edge.types import Box
 
 # body paint in BGR, as a camera sees ordinary car paint in daylight
 PAINTS: dict[str, tuple[int, int, int]] = {
@@ -21,7 +24,12 @@ PAINTS: dict[str, tuple[int, int, int]] = {
 WIDTH_FACTORS = {"car": 4.2, "lorry": 5.6}
 
 
-def vehicle_frame(
+def vehicle_frame(plate: str, paint: str, **options: Any) -> np.ndarray:
+    """A 1280x720 lane frame with one vehicle front (see `vehicle_scene`)."""
+    return vehicle_scene(plate, paint, **options)[0]
+
+
+def vehicle_scene(
     plate: str,
     paint: str,
     *,
@@ -31,9 +39,12 @@ def vehicle_frame(
     gain: float = 1.0,
     tint: tuple[float, float, float] = (1.0, 1.0, 1.0),
     covered: bool = False,
+    scale: float = 1.1,
     seed: int = 3,
-) -> np.ndarray:
-    """A 1280x720 lane frame with one vehicle front; `gain` and `tint` (BGR) set the light.
+) -> tuple[np.ndarray, Box]:
+    """A 1280x720 lane frame with one vehicle front, and its plate's box.
+
+    `gain` and `tint` (BGR) set the light.
 
     `covered` paints over the plate with the body colour (a covered or removed plate).
     """
@@ -43,7 +54,8 @@ def vehicle_frame(
     image = render_plate(plate, plate_color, layers=layers)
     if covered:
         image[:] = PAINTS[paint]
-    draw_vehicle(frame, vehicle, image, cx=WIDTH // 2, bottom=HEIGHT - 60, scale=1.1)
+    box = draw_vehicle(frame, vehicle, image, cx=WIDTH // 2, bottom=HEIGHT - 60, scale=scale)
+    assert box is not None
     lit = frame.astype(np.float32) * gain * np.asarray(tint, np.float32)
     noisy = lit + rng.normal(0, 3, frame.shape)
-    return np.clip(noisy, 0, 255).astype(np.uint8)
+    return np.clip(noisy, 0, 255).astype(np.uint8), box

@@ -42,6 +42,9 @@ class YoloOnnx(Detector):
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # the plate reader's sessions run right after on the same cores: threads that spin
+        # waiting for more work would steal them
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
             self._session = ort.InferenceSession(
                 str(path), options, providers=["CPUExecutionProvider"]

@@ -1,0 +1,70 @@
+"""Vehicle-first reading with the shipped detector, and the no-plate scenario end to end."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from central.server import Central
+from checkpoint.client import CentralClient
+from checkpoint.vehicles import VehicleColor
+from edge.app import Edge
+from edge.config import EdgeConfig
+from edge.detect.loader import DEFAULT_DETECTOR
+from edge.types import Frame
+from edge.vehicle.first import VehicleFirstReader, load_lane_reader
+from tests.edge.read.conftest import needs_font
+from tests.edge.vehicle.scenes import vehicle_frame
+
+
+@pytest.fixture(scope="module")
+def lane(tmp_path_factory: pytest.TempPathFactory) -> VehicleFirstReader:
+    found = load_lane_reader(DEFAULT_DETECTOR, tmp_path_factory.mktemp("data"))
+    assert isinstance(found, VehicleFirstReader)
+    return found
+
+
+@needs_font
+def test_reads_the_plate_inside_the_vehicle(lane: VehicleFirstReader) -> None:
+    image = vehicle_frame("冀A12345", "red", kind="lorry")
+    reads, times = lane.read_timed(image)
+    plates = [r for r in reads if r.text]
+    assert [r.text for r in plates] == ["冀A12345"]
+    look = plates[0].vehicle
+    assert look is not None and look.box is not None
+    assert look.color is VehicleColor.RED
+    cx, cy = plates[0].box.center
+    assert look.box.x1 <= cx <= look.box.x2 and look.box.y1 <= cy <= look.box.y2
+    assert set(times) == {"detect", "read", "vehicle"}
+
+
+@needs_font
+def test_a_covered_plate_leaves_a_vehicle_with_no_text(lane: VehicleFirstReader) -> None:
+    reads = lane.read(vehicle_frame("冀A12345", "white", covered=True))
+    assert reads, "the vehicle itself is still seen"
+    assert all(r.text == "" for r in reads)
+    assert any(r.vehicle is not None and r.vehicle.color is VehicleColor.WHITE for r in reads)
+
+
+@needs_font
+def test_a_vehicle_without_a_readable_plate_gets_check_plate_unreadable(
+    central: Central, client: CentralClient, lane: VehicleFirstReader, tmp_path: Path
+) -> None:
+    image = vehicle_frame("冀A12345", "white", covered=True)
+    out = io.StringIO()
+    config = EdgeConfig(central=central.address, lane_id="lane-1", spool_dir=tmp_path)
+    with Edge(config, lane, out, client) as edge:
+        for index in range(5):
+            edge.process(Frame(image=image, index=index, timestamp=index * 0.1))
+        edge.finish()
+    (line,) = out.getvalue().splitlines()
+    verdict = json.loads(line)
+    assert (verdict["plate"], verdict["verdict"], verdict["reason"]) == (
+        "",
+        "CHECK",
+        "plate unreadable",
+    )
+    assert verdict["vehicle"]["color"] == "white"

@@ -6,12 +6,14 @@ import argparse
 import getpass
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from checkpoint import wire
 from checkpoint.cli import persons
 from checkpoint.client import CentralClient
 from checkpoint.csvio import (
+    CsvError,
     parse_vehicles_csv,
     parse_watchlist_csv,
     read_text,
@@ -159,35 +161,18 @@ def _list(args: argparse.Namespace, client: CentralClient) -> int:
 
 def _import(args: argparse.Namespace, client: CentralClient) -> int:
     result = parse_watchlist_csv(read_text(args.file), created_by=_actor())
-    for error in result.errors:
-        print(f"{args.file}: {error}", file=sys.stderr)
-    if result.errors and not args.skip_invalid:
-        print(
-            f"{len(result.errors)} bad row(s): nothing imported (fix them, or pass --skip-invalid)",
-            file=sys.stderr,
-        )
-        return 1
     rows = (pb.ImportRow(line=row.line, entry=wire.entry_to_pb(row.entry)) for row in result.rows)
-    response = client.import_rows(rows, skip_invalid=args.skip_invalid, created_by=_actor())
-    for row_error in response.errors:
-        print(f"{args.file}: line {row_error.line}: {row_error.message}", file=sys.stderr)
-    print(
-        f"imported {response.applied} row(s), rejected "
-        f"{len(result.errors) + response.rejected} (version {response.version})"
+    return _send_rows(
+        args,
+        result.errors,
+        lambda: client.import_rows(rows, skip_invalid=args.skip_invalid, created_by=_actor()),
+        "row(s)",
+        versioned=True,
     )
-    return 1 if response.errors and not args.skip_invalid else 0
 
 
 def _import_vehicles(args: argparse.Namespace, client: CentralClient) -> int:
     result = parse_vehicles_csv(read_text(args.file))
-    for error in result.errors:
-        print(f"{args.file}: {error}", file=sys.stderr)
-    if result.errors and not args.skip_invalid:
-        print(
-            f"{len(result.errors)} bad row(s): nothing imported (fix them, or pass --skip-invalid)",
-            file=sys.stderr,
-        )
-        return 1
     rows = (
         pb.VehicleRegistration(
             plate=reg.plate,
@@ -198,12 +183,38 @@ def _import_vehicles(args: argparse.Namespace, client: CentralClient) -> int:
         )
         for line, reg in result.rows
     )
-    response = client.import_vehicles(rows, skip_invalid=args.skip_invalid)
+    return _send_rows(
+        args,
+        result.errors,
+        lambda: client.import_vehicles(rows, skip_invalid=args.skip_invalid),
+        "registration(s)",
+        versioned=False,  # registrations are not part of the versioned watchlist
+    )
+
+
+def _send_rows(
+    args: argparse.Namespace,
+    errors: list[CsvError],
+    send: Callable[[], pb.ImportResponse],
+    what: str,
+    *,
+    versioned: bool,
+) -> int:
+    """Report the file's bad rows; send the good ones unless a bad row stops the import."""
+    for error in errors:
+        print(f"{args.file}: {error}", file=sys.stderr)
+    if errors and not args.skip_invalid:
+        print(
+            f"{len(errors)} bad row(s): nothing imported (fix them, or pass --skip-invalid)",
+            file=sys.stderr,
+        )
+        return 1
+    response = send()
     for row_error in response.errors:
         print(f"{args.file}: line {row_error.line}: {row_error.message}", file=sys.stderr)
+    version = f" (version {response.version})" if versioned else ""
     print(
-        f"imported {response.applied} registration(s), rejected "
-        f"{len(result.errors) + response.rejected}"
+        f"imported {response.applied} {what}, rejected {len(errors) + response.rejected}{version}"
     )
     return 1 if response.errors and not args.skip_invalid else 0
 

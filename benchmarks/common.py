@@ -1,14 +1,33 @@
-"""Shared helpers for the benchmarks: percentiles and plain-text tables."""
+"""Shared helpers for the benchmarks: percentiles, plain-text tables, the dev-set labels."""
 
 from __future__ import annotations
 
+import csv
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
 
+from edge.types import Box
+
 T = TypeVar("T")
+
+
+def load_labels(path: Path) -> dict[str, list[dict[str, str]]]:
+    """Rows of a plates-dev labels.csv grouped by image file name, in file order."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        grouped: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for row in csv.DictReader(handle):
+            grouped[row["file"]].append(row)
+    return dict(grouped)
+
+
+def label_box(row: dict[str, str]) -> Box:
+    """The plate box of one labels.csv row."""
+    return Box(int(row["x1"]), int(row["y1"]), int(row["x2"]), int(row["y2"]))
 
 
 def timed_ms(fn: Callable[[T], object], inputs: Iterable[T]) -> list[float]:

@@ -13,17 +13,15 @@ plate-first reading falls back to) as the baseline in the same run.
 from __future__ import annotations
 
 import argparse
-import csv
 import logging
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from benchmarks.common import percentiles, table
+from benchmarks.common import label_box, load_labels, percentiles, table
 from checkpoint.paths import default_data_dir
 from edge.detect import Detector, load_detector
 from edge.detect.loader import DEFAULT_DETECTOR
@@ -56,15 +54,15 @@ def generated(count: int, seed: int = 7) -> list[tuple[np.ndarray, list[Box]]]:
 
 def dev_set(folder: Path) -> list[tuple[str, np.ndarray, list[Box], list[bool]]]:
     """(file, image, plate boxes, legible flags) per labelled photo."""
-    grouped: dict[str, list[dict[str, str]]] = defaultdict(list)
-    with (folder / "labels.csv").open(encoding="utf-8-sig", newline="") as handle:
-        for row in csv.DictReader(handle):
-            grouped[row["file"]].append(row)
-    out = []
-    for name, rows in sorted(grouped.items()):
-        boxes = [Box(int(r["x1"]), int(r["y1"]), int(r["x2"]), int(r["y2"])) for r in rows]
-        out.append((name, load_image(folder / name), boxes, [r["legible"] == "yes" for r in rows]))
-    return out
+    return [
+        (
+            name,
+            load_image(folder / name),
+            [label_box(r) for r in rows],
+            [r["legible"] == "yes" for r in rows],
+        )
+        for name, rows in sorted(load_labels(folder / "labels.csv").items())
+    ]
 
 
 def found(detector: Detector, image: np.ndarray, truth: list[Box]) -> tuple[list[bool], float]:

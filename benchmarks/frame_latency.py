@@ -16,6 +16,7 @@ import argparse
 import logging
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from edge.read.images import expand, load_image
 from edge.source import open_source
 from edge.synth import augment, place_on_background, random_background, render_plate
 from edge.synth.clip import CLIP, FRAMES_PER_VEHICLE, GAP_FRAMES, VEHICLES
+from edge.types import PlateRead
 from edge.vehicle.first import VehicleFirstReader, load_lane_reader
 
 logger = logging.getLogger(__name__)
@@ -71,28 +73,18 @@ def synthetic_frames(count: int, seed: int = 2026) -> list[tuple[np.ndarray, str
     return frames
 
 
-def measure(frames: list[tuple[np.ndarray, str]], config: PPOCRConfig, repeat: int) -> Run:
-    """Read every frame `repeat` times; per frame and stage, the median wall time.
+Stages = tuple[list[PlateRead], tuple[float, float, float]]
 
-    The median over passes keeps a burst from another job on a shared machine from
-    landing in one frame's number; it does not hide a frame that is slow every time.
-    """
+
+def measure(frames: list[tuple[np.ndarray, str]], config: PPOCRConfig, repeat: int) -> Run:
+    """Plate-first reading: localise, rectify and recognise as the reader times them."""
     reader = load_reader(config)
-    run = Run()
-    for image, text in frames:
-        samples = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            reads, times = reader.read_timed(image)
-            total = (time.perf_counter() - start) * 1000
-            samples.append((times.localise, times.rectify, times.recognise, total))
-        localise, rectify, recognise, total = np.median(np.array(samples), axis=0)
-        run.localise.append(float(localise))
-        run.rectify.append(float(rectify))
-        run.recognise.append(float(recognise))
-        run.total.append(float(total))
-        run.correct += any(r.text == text for r in reads)
-    return run
+
+    def read(image: np.ndarray) -> Stages:
+        reads, times = reader.read_timed(image)
+        return reads, (times.localise, times.rectify, times.recognise)
+
+    return _median_run(frames, read, repeat)
 
 
 def measure_first(
@@ -105,18 +97,33 @@ def measure_first(
     """
     reader = load_lane_reader(detector, default_data_dir(), threads=threads)
     assert isinstance(reader, VehicleFirstReader)
+
+    def read(image: np.ndarray) -> Stages:
+        reads, times = reader.read_timed(image)
+        return reads, (times["detect"], times["vehicle"], times["read"])
+
+    return _median_run(frames, read, repeat)
+
+
+def _median_run(
+    frames: list[tuple[np.ndarray, str]], read: Callable[[np.ndarray], Stages], repeat: int
+) -> Run:
+    """Read every frame `repeat` times; per frame and stage, the median wall time.
+
+    The median over passes keeps a burst from another job on a shared machine from
+    landing in one frame's number; it does not hide a frame that is slow every time.
+    """
     run = Run()
     for image, text in frames:
         samples = []
         for _ in range(repeat):
             start = time.perf_counter()
-            reads, times = reader.read_timed(image)
-            total = (time.perf_counter() - start) * 1000
-            samples.append((times["detect"], times["vehicle"], times["read"], total))
-        detect, vehicle, read, total = np.median(np.array(samples), axis=0)
-        run.localise.append(float(detect))
-        run.rectify.append(float(vehicle))
-        run.recognise.append(float(read))
+            reads, stages = read(image)
+            samples.append((*stages, (time.perf_counter() - start) * 1000))
+        localise, rectify, recognise, total = np.median(np.array(samples), axis=0)
+        run.localise.append(float(localise))
+        run.rectify.append(float(rectify))
+        run.recognise.append(float(recognise))
         run.total.append(float(total))
         run.correct += any(r.text == text for r in reads)
     return run

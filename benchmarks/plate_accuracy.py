@@ -12,15 +12,13 @@ markdown table per reader mode, plus the misses and false reads with `--details`
 from __future__ import annotations
 
 import argparse
-import csv
 import logging
 import sys
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.common import percentiles, table
+from benchmarks.common import load_labels, percentiles, table
 from checkpoint.paths import default_data_dir
 from edge.app import Reader
 from edge.read import PPOCRConfig, load_reader
@@ -42,15 +40,6 @@ class Score:
     ms: list[float] = field(default_factory=list)
     misses: list[str] = field(default_factory=list)
     false: list[str] = field(default_factory=list)
-
-
-def load_labels(path: Path) -> dict[str, list[dict[str, str]]]:
-    """Label rows grouped by image file name."""
-    with path.open(encoding="utf-8") as f:
-        grouped: dict[str, list[dict[str, str]]] = defaultdict(list)
-        for row in csv.DictReader(f):
-            grouped[row["file"]].append(row)
-    return dict(grouped)
 
 
 def evaluate(folder: Path, labels: dict[str, list[dict[str, str]]], reader: Reader) -> Score:

@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.common import percentiles
+from benchmarks.common import label_box, load_labels, percentiles
 from checkpoint.vehicles import VehicleColor, colors_contradict, parse_color
 from edge.read.images import load_image
 from edge.types import Box
@@ -37,10 +37,9 @@ class Case:
 def cases(directory: Path) -> list[Case]:
     """High-confidence, named-colour rows of vehicles.csv with their plate boxes."""
     boxes: dict[tuple[str, str], list[Box]] = defaultdict(list)
-    with (directory / "labels.csv").open(encoding="utf-8-sig", newline="") as handle:
-        for row in csv.DictReader(handle):
-            box = Box(int(row["x1"]), int(row["y1"]), int(row["x2"]), int(row["y2"]))
-            boxes[(row["file"], row["plate"])].append(box)
+    for name, rows in load_labels(directory / "labels.csv").items():
+        for row in rows:
+            boxes[(name, row["plate"])].append(label_box(row))
     out: list[Case] = []
     with (directory / "vehicles.csv").open(encoding="utf-8-sig", newline="") as handle:
         for row in csv.DictReader(handle):

@@ -16,9 +16,8 @@ from datetime import UTC
 from pathlib import Path
 from typing import Generic, TextIO, TypeVar
 
-from checkpoint import plates
 from checkpoint.errors import InvalidInput
-from checkpoint.vehicles import Registration, parse_class, parse_color
+from checkpoint.vehicles import Registration, make_registration
 from checkpoint.watchlist import (
     Category,
     EntryKind,
@@ -141,14 +140,8 @@ def _parse_rows(
 
 
 def _registration(fields: dict[str, str]) -> Registration:
-    plate = fields["plate"]
-    if not plate:
-        raise InvalidInput("empty plate")
-    return Registration(
-        plates.parse(plate).text,
-        parse_color(fields.get("color", "")),
-        parse_class(fields.get("class", "")),
-        fields.get("make", ""),
+    return make_registration(
+        fields["plate"], fields.get("color", ""), fields.get("class", ""), fields.get("make", "")
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from checkpoint import plates
 from checkpoint.errors import InvalidInput
 
 
@@ -152,6 +153,19 @@ class Registration:
 
     def describe(self) -> str:
         return describe(self.color, self.vehicle_class, self.make)
+
+
+def make_registration(plate: str, color: str, vehicle_class: str, make: str) -> Registration:
+    """A registration from an operator's text (a CSV row, a wire message), validated.
+
+    Raises:
+        InvalidInput: empty or invalid plate, unknown colour or class.
+    """
+    if not plate.strip():
+        raise InvalidInput("empty plate")
+    return Registration(
+        plates.parse(plate).text, parse_color(color), parse_class(vehicle_class), make.strip()
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,12 @@ class Box:
     def as_list(self) -> list[int]:
         return [self.x1, self.y1, self.x2, self.y2]
 
+    def holds_centre_of(self, inner: Box, margin: float = 0.0) -> bool:
+        """Whether `inner`'s centre lies in this box grown by `margin` of its size."""
+        cx, cy = inner.center
+        mx, my = self.width * margin, self.height * margin
+        return self.x1 - mx <= cx <= self.x2 + mx and self.y1 - my <= cy <= self.y2 + my
+
     def iou(self, other: Box) -> float:
         ix = max(0, min(self.x2, other.x2) - max(self.x1, other.x1))
         iy = max(0, min(self.y2, other.y2) - max(self.y1, other.y1))

@@ -17,7 +17,7 @@ from central.store import Change, ChangeOp, WatchlistStore
 from checkpoint import plates, wire
 from checkpoint.errors import InvalidEntry, InvalidInput, NotFound
 from checkpoint.matching import match_plate
-from checkpoint.vehicles import Registration, parse_class, parse_color
+from checkpoint.vehicles import Registration, make_registration
 from checkpoint.watchlist import (
     EntryKind,
     WatchlistEntry,
@@ -52,14 +52,7 @@ def validate_entry(message: pb.WatchlistEntry, actor: str) -> WatchlistEntry:
 
 def registration_from_pb(message: pb.VehicleRegistration) -> Registration:
     """A registration from the wire, validated as the CSV reader does."""
-    if not message.plate.strip():
-        raise InvalidInput("empty plate")
-    return Registration(
-        plates.parse(message.plate).text,
-        parse_color(message.color),
-        parse_class(message.vehicle_class),
-        message.make.strip(),
-    )
+    return make_registration(message.plate, message.color, message.vehicle_class, message.make)
 
 
 def _kind_and_key(kind: int, key: str) -> tuple[EntryKind, str]:

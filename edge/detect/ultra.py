@@ -11,8 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
-from checkpoint.errors import ConfigError, InvalidInput
+from checkpoint.errors import ConfigError
 from edge.detect.base import Detection, Detector
+from edge.read.base import check_image
 from edge.types import Box
 
 logger = logging.getLogger(__name__)
@@ -36,8 +37,7 @@ class YoloTorch(Detector):
         logger.info("detector %s loaded through ultralytics: %s", self.name, ",".join(self.labels))
 
     def detect(self, image: np.ndarray) -> list[Detection]:
-        if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
-            raise InvalidInput(f"expected a BGR uint8 image, got {image.dtype} {image.shape}")
+        image, _ = check_image(image, None)
         (result,) = self._model.predict(image, conf=self.min_confidence, verbose=False)
         out: list[Detection] = []
         for xyxy, cls, conf in zip(

@@ -17,8 +17,9 @@ import cv2
 import numpy as np
 import onnxruntime as ort
 
-from checkpoint.errors import ConfigError, InvalidInput
+from checkpoint.errors import ConfigError
 from edge.detect.base import Detection, Detector
+from edge.read.base import check_image
 from edge.types import Box
 
 logger = logging.getLogger(__name__)
@@ -81,10 +82,7 @@ class YoloOnnx(Detector):
         )
 
     def detect(self, image: np.ndarray) -> list[Detection]:
-        if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
-            raise InvalidInput(
-                f"expected a BGR uint8 image of shape (H, W, 3), got {image.dtype} {image.shape}"
-            )
+        image, _ = check_image(image, None)
         blob, scale, (pad_x, pad_y) = letterbox(image, self.input_size)
         (raw,) = self._session.run(None, {self._input: blob})
         predictions = raw[0].T  # (N, 4 + classes)

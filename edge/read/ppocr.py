@@ -97,7 +97,7 @@ class PPOCRReader(PlateReader):
         self, view: np.ndarray, reads: list[PlateRead], clock: _Clock
     ) -> list[PlateRead]:
         found = self._detect_frame(view)
-        found = [p for p in found if not any(_inside(p.box, r.box) for r in reads)]
+        found = [p for p in found if not any(r.box.holds_centre_of(p.box) for r in reads)]
         clock.lap("localise")
         # coarse lines are too loose to read well: detect again around each
         return self._read_regions(view, [p.box for p in found], clock)
@@ -176,7 +176,7 @@ class PPOCRReader(PlateReader):
         scaled = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR)
         quads = [q / scale + (x1, y1) for q in self._det(scaled)]
         lines = [line for q in quads if (line := warp_line(image, q))]
-        return [p for p in group_rows(image, lines) if _inside(p.box, box, margin=0.5)]
+        return [p for p in group_rows(image, lines) if box.holds_centre_of(p.box, margin=0.5)]
 
     @staticmethod
     def _split_mismatched(image: np.ndarray, plates: list[PlateLines]) -> list[PlateLines]:
@@ -257,13 +257,6 @@ def _plate_shaped(plate: PlateLines) -> bool:
     if not _LINE_ASPECT[0] <= bottom.aspect <= _LINE_ASPECT[1]:
         return False
     return len(plate.rows) == 1 or _TOP_ASPECT[0] <= plate.rows[0].aspect <= _TOP_ASPECT[1]
-
-
-def _inside(inner: Box, outer: Box, margin: float = 0.0) -> bool:
-    """Whether `inner`'s centre lies in `outer` grown by `margin` of its size."""
-    cx, cy = inner.center
-    mx, my = outer.width * margin, outer.height * margin
-    return outer.x1 - mx <= cx <= outer.x2 + mx and outer.y1 - my <= cy <= outer.y2 + my
 
 
 def _shift(read: PlateRead, area: Box) -> PlateRead:

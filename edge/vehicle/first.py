@@ -113,14 +113,9 @@ def _look(image: np.ndarray, read: PlateRead | None, vehicle: Detection | None) 
     return look(image, read, vehicle.box, class_from_detector(vehicle.label, vehicle.confidence))
 
 
-def _inside(inner: Box, outer: Box) -> bool:
-    cx, cy = inner.center
-    return outer.x1 <= cx <= outer.x2 and outer.y1 <= cy <= outer.y2
-
-
 def _owner(plate: Box, vehicles: list[Detection]) -> int | None:
     """The smallest vehicle box holding the plate's centre (a car in front of a lorry)."""
-    holding = [i for i, v in enumerate(vehicles) if _inside(plate, v.box)]
+    holding = [i for i, v in enumerate(vehicles) if v.box.holds_centre_of(plate)]
     if not holding:
         return None
     return min(holding, key=lambda i: vehicles[i].box.width * vehicles[i].box.height)

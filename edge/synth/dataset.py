@@ -58,6 +58,8 @@ _SHAPES = ("saloon", "suv", "van", "lorry", "bus")
 _SHAPE_WEIGHTS = (0.4, 0.25, 0.13, 0.12, 0.1)
 _MIN_BOX_PX = 4
 _MIN_VISIBLE = 0.35
+_MIN_VISIBLE_CLOSEUP = 0.05
+_CLOSEUP_SHARE = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -496,9 +498,40 @@ def _place(
     return cv2.getPerspectiveTransform(src, dst.astype(np.float32))
 
 
-def _visible_box(owner: np.ndarray, key: int, full_area: float, cls: int) -> LabelBox | None:
+def _plate_widths(rng: np.random.Generator, fw: int, unit: float) -> tuple[list[float], bool]:
+    """Plate widths in px of the frame's vehicles, far (small) first, and whether the frame
+    is a close-up: one vehicle whose plate spans 15-50% of the frame, the way a hand-held
+    photo or a near lane camera sees it, its face running out of the frame."""
+    count = 0 if rng.random() < 0.06 else int(rng.choice([1, 2, 3], p=[0.5, 0.3, 0.2]))
+    if count > 0 and rng.random() < _CLOSEUP_SHARE:
+        return [float(np.exp(rng.uniform(np.log(0.15), np.log(0.5))) * fw)], True
+    widths = np.exp(rng.uniform(np.log(12), np.log(160), size=count)) * unit
+    return sorted(float(w) for w in widths), False
+
+
+def _spot(
+    rng: np.random.Generator, frame: tuple[int, int], face: tuple[float, float], horizon: float
+) -> tuple[float, float]:
+    """Where a vehicle's anchor (bottom centre of its face) goes: on the road below the
+    horizon, now and then partly out of the frame."""
+    fw, fh = frame
+    face_w, face_h = face
+    edge = rng.random() < 0.15
+    lo, hi = (-0.3 * face_w, fw + 0.3 * face_w) if edge else (0.35 * face_w, fw - 0.35 * face_w)
+    cx = float(rng.uniform(lo, hi)) if hi > lo else float(rng.uniform(0, fw))
+    bottom = (
+        horizon + face_h * rng.uniform(1.2, 3.0)
+        if rng.random() < 0.7
+        else (rng.uniform(max(horizon, face_h * 0.8), fh * 1.1))
+    )
+    return cx, float(min(bottom, fh * (1.25 if edge else 1.02)))
+
+
+def _visible_box(
+    owner: np.ndarray, key: int, full_area: float, cls: int, least: float
+) -> LabelBox | None:
     ys, xs = np.nonzero(owner == key)
-    if ys.size == 0 or ys.size < _MIN_VISIBLE * full_area:
+    if ys.size == 0 or ys.size < least * full_area:
         return None
     box = LabelBox(cls, int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
     if box.x2 - box.x1 < _MIN_BOX_PX or box.y2 - box.y1 < _MIN_BOX_PX:
@@ -518,23 +551,18 @@ def make_frame(seed: int, index: int, size: int) -> tuple[np.ndarray, list[Label
     face_owner = np.zeros((fh, fw), np.uint16)
     plate_owner = np.zeros((fh, fw), np.uint16)
     lights = np.zeros((fh, fw), np.uint8)
-    count = 0 if rng.random() < 0.06 else int(rng.choice([1, 2, 3], p=[0.5, 0.3, 0.2]))
-    widths = sorted(np.exp(rng.uniform(np.log(12), np.log(160), size=count)) * unit)
+    widths, closeup = _plate_widths(rng, fw, unit)
     areas: list[tuple[float, float]] = []
     horizon = fh * rng.uniform(0.2, 0.45)
     for key, plate_w in enumerate(widths, start=1):  # far (small) first, near ones cover them
         drawn = _draw_vehicle(rng, plate_w, plate=bool(rng.random() >= 0.1))
         face_w = drawn.face_corners[1, 0] - drawn.face_corners[0, 0]
         face_h = drawn.face_corners[2, 1] - drawn.face_corners[1, 1]
-        edge = rng.random() < 0.15  # partly out of frame
-        lo, hi = (-0.3 * face_w, fw + 0.3 * face_w) if edge else (0.35 * face_w, fw - 0.35 * face_w)
-        cx = float(rng.uniform(lo, hi)) if hi > lo else float(rng.uniform(0, fw))
-        bottom = (
-            horizon + face_h * rng.uniform(1.2, 3.0)
-            if rng.random() < 0.7
-            else (rng.uniform(max(horizon, face_h * 0.8), fh * 1.1))
-        )
-        bottom = float(min(bottom, fh * (1.25 if edge else 1.02)))
+        if closeup:  # the plate sits near the bottom of the face: keep it in the frame
+            cx = float(rng.uniform(0.3, 0.7) * fw)
+            bottom = float(rng.uniform(0.6 * fh, fh + 0.2 * face_h))
+        else:
+            cx, bottom = _spot(rng, (fw, fh), (face_w, face_h), horizon)
         matrix = _place(drawn, rng, (cx, bottom), tilt_deg=6.0 if rng.random() < 0.3 else 2.0)
         rgba = cv2.warpPerspective(
             np.dstack([drawn.image, drawn.masks[:, :, 0]]), matrix, (fw, fh), flags=cv2.INTER_LINEAR
@@ -561,7 +589,9 @@ def make_frame(seed: int, index: int, size: int) -> tuple[np.ndarray, list[Label
     labels: list[LabelBox] = []
     for key, (face_area, plate_area) in enumerate(areas, start=1):
         for owner, area, cls in ((plate_owner, plate_area, 0), (face_owner, face_area, 1)):
-            box = _visible_box(owner, key, area, cls) if area > 0 else None
+            # a close-up's face is mostly outside the frame but still the vehicle's face
+            least = _MIN_VISIBLE_CLOSEUP if closeup and cls == 1 else _MIN_VISIBLE
+            box = _visible_box(owner, key, area, cls, least) if area > 0 else None
             if box is not None:
                 labels.append(box)
     frame = _camera(frame, rng, lights)

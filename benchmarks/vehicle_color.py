@@ -4,6 +4,9 @@ Reads DIR/vehicles.csv (file, plate, vehicle_color, vehicle_class, confidence, n
 judges the rows marked confidence=high with a named colour. The body region comes from the
 plate box in DIR/labels.csv (the same file and plate; plate-less rows pair with the
 file's plate-less label rows in order), so this measures the colour step on its own.
+With ``--detector NAME`` the vehicle box is the detector's, chosen the way the lane chooses
+it (the smallest vehicle box holding the plate's centre); without one, or when no box holds
+the plate, the body is judged around the plate alone.
 """
 
 from __future__ import annotations
@@ -17,11 +20,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from benchmarks.common import label_box, load_labels, percentiles
+from checkpoint.paths import default_data_dir
 from checkpoint.vehicles import VehicleColor, colors_contradict, parse_color
+from edge.detect import Detector, load_detector
 from edge.read.images import load_image
 from edge.types import Box
 from edge.vehicle.color import body_region, estimate_color
+from edge.vehicle.first import owner_of
 
 logger = logging.getLogger(__name__)
 
@@ -58,15 +66,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("directory", type=Path)
     parser.add_argument("--verbose", action="store_true", help="one line per vehicle")
+    parser.add_argument("--detector", help="vehicle boxes from this model (registry name or file)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s %(message)s")
-    right = near = 0
+    detector = load_detector(args.detector, default_data_dir()) if args.detector else None
+    right = near = boxed = 0
     ms: list[float] = []
     judged = cases(args.directory)
     for case in judged:
         image = load_image(args.directory / case.file)
+        vehicle = _vehicle_box(detector, image, case.box) if detector else None
+        boxed += vehicle is not None
         start = time.perf_counter()
-        region = body_region(image.shape, case.box, None)
+        region = body_region(image.shape, case.box, vehicle)
         estimate = estimate_color(image, region, case.box) if region is not None else None
         ms.append((time.perf_counter() - start) * 1000)
         seen = estimate.color if estimate else VehicleColor.UNKNOWN
@@ -77,9 +89,10 @@ def main(argv: list[str] | None = None) -> int:
             conf = f"{estimate.confidence:.2f}" if estimate else "-"
             doubt = " doubtful" if estimate and estimate.doubtful else ""
             mark = "ok " if ok else "BAD"
+            where = f" vehicle={vehicle.as_list()}" if vehicle else ""
             sys.stdout.write(
                 f"{mark} {case.file:34s} {case.plate or '(no plate)':12s} "
-                f"truth={case.color.value:7s} seen={seen.value:7s} conf={conf}{doubt}\n"
+                f"truth={case.color.value:7s} seen={seen.value:7s} conf={conf}{doubt}{where}\n"
             )
     total = len(judged)
     p50, p95, p99 = percentiles(ms)
@@ -89,7 +102,15 @@ def main(argv: list[str] | None = None) -> int:
         f"{near}/{total} = {100 * near / max(total, 1):.1f}% without a clear contradiction\n"
         f"colour step ms p50 {p50:.2f} p95 {p95:.2f} p99 {p99:.2f}\n"
     )
+    if detector is not None:
+        sys.stdout.write(f"body judged inside a {detector.name} vehicle box: {boxed}/{total}\n")
     return 0
+
+
+def _vehicle_box(detector: Detector, image: np.ndarray, plate: Box) -> Box | None:
+    vehicles = [d for d in detector.detect(image) if d.is_vehicle]
+    index = owner_of(plate, vehicles)
+    return vehicles[index].box if index is not None else None
 
 
 if __name__ == "__main__":

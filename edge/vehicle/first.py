@@ -82,7 +82,7 @@ class VehicleFirstReader:
         out: list[PlateRead] = []
         owners: set[int] = set()
         for read in reads:
-            index = _owner(read.box, vehicles)
+            index = owner_of(read.box, vehicles)
             owner = vehicles[index] if index is not None else None
             if index is not None:
                 owners.add(index)
@@ -113,7 +113,7 @@ def _look(image: np.ndarray, read: PlateRead | None, vehicle: Detection | None) 
     return look(image, read, vehicle.box, class_from_detector(vehicle.label, vehicle.confidence))
 
 
-def _owner(plate: Box, vehicles: list[Detection]) -> int | None:
+def owner_of(plate: Box, vehicles: list[Detection]) -> int | None:
     """The smallest vehicle box holding the plate's centre (a car in front of a lorry)."""
     holding = [i for i, v in enumerate(vehicles) if v.box.holds_centre_of(plate)]
     if not holding:

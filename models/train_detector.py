@@ -180,7 +180,7 @@ def train(args: argparse.Namespace) -> tuple[Any, float]:
         patience=1000,
         warmup_epochs=args.warmup_epochs,
         close_mosaic=args.close_mosaic,
-        scale=0.3,
+        scale=args.scale,
         fliplr=0.5,
         seed=0,
         verbose=True,
@@ -322,7 +322,8 @@ Trained {summary.finished} by `models/train_detector.py`; exported
 - Training: imgsz {settings["imgsz"]}, batch {settings["batch"]}, time cap
   {settings["time"]} h, epochs completed {summary.epochs_done} (of {summary.epochs_planned}
   planned), wall time {summary.seconds / 60:.1f} min, amp {"on" if summary.amp else "off"},
-  mosaic on (closed for the last {settings["close_mosaic"]}), fliplr 0.5, scale 0.3,
+  mosaic on (closed for the last {settings["close_mosaic"]}), fliplr 0.5,
+  scale {settings.get("scale", 0.3)},
   optimizer `{summary.optimizer}`, seed 0.
 - Hardware: {summary.hardware}. {summary.software}.
 
@@ -375,6 +376,7 @@ def summarise(
             "batch": args.batch,
             "time": args.time,
             "close_mosaic": args.close_mosaic,
+            "scale": args.scale,
         },
         rows=rows,
     )
@@ -399,6 +401,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fraction", type=float, default=1.0, help="of the train split")
     parser.add_argument("--warmup-epochs", type=float, default=1.0)
     parser.add_argument("--close-mosaic", type=int, default=1)
+    parser.add_argument("--scale", type=float, default=0.3, help="random zoom, +/- fraction")
     parser.add_argument("--val-every-epoch", action="store_true")
     parser.add_argument("--no-export", action="store_true", help="stop after validation")
     parser.add_argument("--export-imgsz", type=_hw, default=(288, 512), help="H,W")

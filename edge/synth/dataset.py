@@ -60,6 +60,7 @@ _MIN_BOX_PX = 4
 _MIN_VISIBLE = 0.35
 _MIN_VISIBLE_CLOSEUP = 0.05
 _CLOSEUP_SHARE = 0.2
+_FREE_PLATE_SHARE = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -587,6 +588,8 @@ def make_frame(seed: int, index: int, size: int) -> tuple[np.ndarray, list[Label
         if rng.random() < 0.12:  # something in front: a pole, a person, a sign
             _occlude(frame, rng, masks[:, :, 1], (face_owner, plate_owner, lights))
     labels: list[LabelBox] = []
+    if rng.random() < _FREE_PLATE_SHARE:
+        labels += _free_plates(frame, rng, unit, (face_owner, plate_owner, lights))
     for key, (face_area, plate_area) in enumerate(areas, start=1):
         for owner, area, cls in ((plate_owner, plate_area, 0), (face_owner, face_area, 1)):
             # a close-up's face is mostly outside the frame but still the vehicle's face
@@ -596,6 +599,58 @@ def make_frame(seed: int, index: int, size: int) -> tuple[np.ndarray, list[Label
                 labels.append(box)
     frame = _camera(frame, rng, lights)
     return frame, labels
+
+
+def _free_plates(
+    frame: np.ndarray, rng: np.random.Generator, unit: float, maps: tuple[np.ndarray, ...]
+) -> list[LabelBox]:
+    """One or two plates on a patch of plain or mottled panel, on no drawn vehicle.
+
+    Our drawn vehicles are cartoons; a detector that learns to find plates only on them
+    misses plates on real cars. A plate on a bare panel makes it learn the plate itself.
+    """
+    fh, fw = frame.shape[:2]
+    labels: list[LabelBox] = []
+    for _ in range(int(rng.integers(1, 3))):
+        spec = random_plate(rng, str(rng.choice(_SHAPES, p=_SHAPE_WEIGHTS)))
+        width = int(min(0.45 * fw, np.exp(rng.uniform(np.log(14), np.log(200))) * unit))
+        pimg = render_plate(spec.text, spec.color, layers=spec.layers, height=max(12, width))
+        height = max(3, round(width * pimg.shape[0] / pimg.shape[1]))
+        plate = cv2.resize(pimg, (width, height), interpolation=cv2.INTER_AREA)
+        pad_x, pad_y = (int(rng.uniform(0.2, 1.5) * d) for d in (width, height))
+        panel = np.empty((height + 2 * pad_y, width + 2 * pad_x, 3), np.uint8)
+        panel[:] = _BODY_COLORS[int(rng.integers(len(_BODY_COLORS)))]
+        shade = np.linspace(rng.uniform(0.6, 1.0), rng.uniform(0.8, 1.3), panel.shape[0])
+        noise = rng.normal(0, rng.uniform(0, 12), panel.shape[:2])
+        panel = np.clip(panel * shade[:, None, None] + noise[..., None], 0, 255).astype(np.uint8)
+        holder = max(1, width // 25)
+        cv2.rectangle(
+            panel,
+            (pad_x - holder, pad_y - holder),
+            (pad_x + width + holder - 1, pad_y + height + holder - 1),
+            (25, 25, 25),
+            -1,
+        )
+        panel[pad_y : pad_y + height, pad_x : pad_x + width] = plate
+        x = int(rng.integers(0, max(1, fw - panel.shape[1])))
+        y = int(rng.integers(0, max(1, fh - panel.shape[0])))
+        x1, y1, x2, y2 = _paste(frame, panel, x, y)
+        for owner in maps:  # whatever the panel covers is hidden
+            owner[y1:y2, x1:x2] = 0
+        box = LabelBox(
+            0,
+            max(0, x + pad_x),
+            max(0, y + pad_y),
+            min(fw, x + pad_x + width),
+            min(fh, y + pad_y + height),
+        )
+        if box.x2 - box.x1 >= _MIN_BOX_PX and box.y2 - box.y1 >= _MIN_BOX_PX:
+            labels = [b for b in labels if not _overlaps(b, box)] + [box]
+    return labels
+
+
+def _overlaps(a: LabelBox, b: LabelBox) -> bool:
+    return a.x1 < b.x2 and b.x1 < a.x2 and a.y1 < b.y2 and b.y1 < a.y2
 
 
 def _occlude(

@@ -1,7 +1,9 @@
 """Edge metrics in Prometheus format: per-stage latency, fps, dropped and corrupt frames.
 
 Each `Edge` owns its own registry, so several lanes (or tests) in one process never mix
-their numbers; `serve` exposes it on an HTTP port for Prometheus to scrape.
+their numbers; `serve` exposes it on an HTTP port for Prometheus to scrape. A pedestrian
+lane on the same camera shares its vehicle lane's registry (one port per camera) and has
+its own `person_*` series, so neither lane's frames or passages are counted twice.
 """
 
 from __future__ import annotations
@@ -70,6 +72,36 @@ class EdgeMetrics:
         self.active_tracks = Gauge(
             "checkpoint_edge_active_tracks",
             "Plate tracks in view",
+            ["lane"],
+            registry=self.registry,
+        ).labels(**labels)
+        self.person_frames = Counter(
+            "checkpoint_edge_person_frames",
+            "Frames the pedestrian lane graded for faces",
+            ["lane"],
+            registry=self.registry,
+        ).labels(**labels)
+        self.person_errors = Counter(
+            "checkpoint_edge_person_errors",
+            "Frames the face pipeline failed on (skipped)",
+            ["lane"],
+            registry=self.registry,
+        ).labels(**labels)
+        self.person_passages = Counter(
+            "checkpoint_edge_person_passages",
+            "Person passages by verdict and decider",
+            ["lane", "verdict", "decided_by"],
+            registry=self.registry,
+        )
+        self.person_tracks = Gauge(
+            "checkpoint_edge_person_tracks",
+            "People (face tracks) in view",
+            ["lane"],
+            registry=self.registry,
+        ).labels(**labels)
+        self.person_spool_pending = Gauge(
+            "checkpoint_edge_person_spool_pending",
+            "Person passages waiting for central",
             ["lane"],
             registry=self.registry,
         ).labels(**labels)

@@ -125,11 +125,15 @@ def _run_lanes(args: argparse.Namespace, config: EdgeConfig) -> int:
             CentralClient(config.central, timeout_s=args.timeout, token=args.token)
         )
         source = stack.enter_context(open_source(args.source))
-        persons = PersonLane(config, client, sys.stdout)
         vehicles = None
         if args.mode == "both":
             reader = load_lane_reader(config.detector, default_data_dir())
             vehicles = stack.enter_context(Edge(config, reader, sys.stdout, client))
+        persons = PersonLane(
+            config, client, sys.stdout, metrics=vehicles.metrics if vehicles else None
+        )
+        if vehicles is None and config.metrics_port is not None:
+            persons.metrics.serve(config.metrics_port)  # the vehicle lane serves it otherwise
         stop = threading.Event()
 
         def on_signal(signum: int, frame: FrameType | None) -> None:

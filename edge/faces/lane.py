@@ -28,6 +28,7 @@ from checkpoint.errors import CentralUnavailable, CheckpointError
 from edge.config import EdgeConfig
 from edge.faces.analyze import FaceAnalyzer
 from edge.faces.track import BestShot, FaceTracker
+from edge.metrics import EdgeMetrics
 from edge.spool import Spool
 from edge.types import Frame
 from proto import checkpoint_pb2 as pb
@@ -58,8 +59,11 @@ class PersonLane:
         client: CentralClient,
         out: TextIO,
         analyzer: FaceAnalyzer | None = None,
+        metrics: EdgeMetrics | None = None,
     ) -> None:
         self.config = config
+        # beside a vehicle lane on the same camera, pass its metrics: one registry, one port
+        self.metrics = metrics or EdgeMetrics(config.lane_id)
         self._client = client
         self._out = out
         self.analyzer = analyzer or FaceAnalyzer()
@@ -70,18 +74,25 @@ class PersonLane:
 
     def process(self, frame: Frame) -> None:
         """Grade one frame's faces; screen the people who just left. A bad frame is skipped."""
+        start = time.perf_counter()
         try:
             faces = self.analyzer.analyze(frame.image, embed=False)
         except Exception:
+            self.metrics.person_errors.inc()
             logger.exception("face pipeline failed on frame %d; lane continues", frame.index)
             return
+        finally:
+            self.metrics.person_frames.inc()
+        self.metrics.stage("face_grade", time.perf_counter() - start)
         for shot in self.tracker.update(frame, faces):
             self._emit(shot)
+        self.metrics.person_tracks.set(self.tracker.active)
 
     def finish(self) -> None:
         """Screen everyone still in view (the source ended), then retry the spool once."""
         for shot in self.tracker.flush():
             self._emit(shot)
+        self.metrics.person_tracks.set(self.tracker.active)
         self.replay()
 
     def passage(self, shot: BestShot) -> pb.Passage:
@@ -107,6 +118,8 @@ class PersonLane:
     def _emit(self, shot: BestShot) -> None:
         start = time.perf_counter()
         message = self.passage(shot)
+        embedded = time.perf_counter()
+        self.metrics.stage("face_embed", embedded - start)
         verdict, reason, by = "CHECK", "central unreachable: face not screened", "local"
         matches: list[dict[str, object]] = []
         if time.monotonic() >= self._down_until:
@@ -126,6 +139,11 @@ class PersonLane:
                     ]
         if by == "local":
             self.spool.put(message)
+        self.metrics.stage("person_decide", time.perf_counter() - embedded)
+        self.metrics.person_passages.labels(
+            lane=message.lane_id, verdict=verdict, decided_by=by
+        ).inc()
+        self.metrics.person_spool_pending.set(len(self.spool))
         line: dict[str, object] = {
             "time": datetime.now(tz=UTC).isoformat(timespec="milliseconds"),
             "checkpoint": message.checkpoint_id,
@@ -168,4 +186,5 @@ class PersonLane:
         if sent:
             self._down_until = 0.0
             logger.info("replayed spooled person passages count=%d", sent)
+        self.metrics.person_spool_pending.set(len(self.spool))
         return sent

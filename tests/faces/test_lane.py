@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from prometheus_client import generate_latest
 
 from central.alerts.model import Picture
 from central.server import Central
@@ -57,6 +58,10 @@ def test_nobody_in_view_no_passage(
     lane.finish()
     assert out.getvalue() == ""
     assert lane.lines == []
+    metrics = generate_latest(lane.metrics.registry).decode()
+    assert 'checkpoint_edge_person_frames_total{lane="walk-1"} 3.0' in metrics
+    assert 'checkpoint_edge_stage_seconds_count{lane="walk-1",stage="face_grade"} 3.0' in metrics
+    assert "checkpoint_edge_person_passages_total{" not in metrics
 
 
 def test_wanted_person_walks_through(
@@ -76,6 +81,14 @@ def test_wanted_person_walks_through(
     assert line["matches"][0]["id"] == "obama"
     assert line["matches"][0]["band"] == "match"
     assert line["frames"] == 3
+    metrics = generate_latest(lane.metrics.registry).decode()
+    assert (
+        'checkpoint_edge_person_passages_total{decided_by="central",lane="walk-1",verdict="STOP"}'
+        " 1.0"
+    ) in metrics
+    assert 'checkpoint_edge_stage_seconds_count{lane="walk-1",stage="face_embed"} 1.0' in metrics
+    assert 'checkpoint_edge_person_tracks{lane="walk-1"} 0.0' in metrics
+    assert 'checkpoint_edge_person_spool_pending{lane="walk-1"} 0.0' in metrics
     assert central.alerts is not None
     (alert,) = central.alerts.recent()
     assert alert.subject == "person:obama"

@@ -6,6 +6,7 @@ import io
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from central.server import Central
@@ -68,3 +69,48 @@ def test_a_vehicle_without_a_readable_plate_gets_check_plate_unreadable(
         "plate unreadable",
     )
     assert verdict["vehicle"]["color"] == "white"
+
+
+@pytest.fixture(scope="module")
+def vehicles_only(tmp_path_factory: pytest.TempPathFactory) -> VehicleFirstReader:
+    """A detector that boxes vehicles and no plates, as a COCO model does.
+
+    No COCO weights may be downloaded here, so the shipped model stands in with its classes
+    named the way a vehicle-only model's are: its plate class becomes a label the lane
+    ignores and `vehicle_face` becomes `car`. Loading, inference and the lane's vehicle-only
+    path (plates read inside each vehicle box) are the real ones.
+    """
+    from edge.detect.yolo import YoloOnnx
+    from edge.read import PPOCRConfig, load_reader
+    from models import registry
+
+    entry = next(
+        e for e in registry.entries(tmp_path_factory.mktemp("data")) if e.name == DEFAULT_DETECTOR
+    )
+    path = registry.status(entry).path
+    assert path is not None
+    detector = YoloOnnx(path, min_confidence=0.1, labels=("traffic light", "car"), name="coco")
+    assert detector.finds_vehicles and not detector.finds_plates
+    return VehicleFirstReader(detector, load_reader(PPOCRConfig()))
+
+
+@needs_font
+def test_a_vehicle_only_detector_reads_plates_inside_vehicle_boxes(
+    vehicles_only: VehicleFirstReader,
+) -> None:
+    image = vehicle_frame("苏B2V9L7", "silver")
+    cars = [d for d in vehicles_only.detector.detect(image) if d.label == "car"]
+    assert cars, "the vehicle is boxed"
+    plates = [r for r in vehicles_only.read(image) if r.text]
+    assert [r.text for r in plates] == ["苏B2V9L7"]
+    look = plates[0].vehicle
+    assert look is not None and look.box is not None
+    assert any(look.box == car.box for car in cars)  # the plate belongs to its vehicle box
+    assert look.box.holds_centre_of(plates[0].box)
+
+
+def test_a_vehicle_only_detector_sees_an_empty_road_as_empty(
+    vehicles_only: VehicleFirstReader,
+) -> None:
+    road = np.full((720, 1280, 3), 90, np.uint8)
+    assert vehicles_only.read(road) == []

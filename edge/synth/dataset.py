@@ -611,10 +611,11 @@ def _free_plates(
     """
     fh, fw = frame.shape[:2]
     labels: list[LabelBox] = []
+    panels: list[LabelBox] = []
     for _ in range(int(rng.integers(1, 3))):
         spec = random_plate(rng, str(rng.choice(_SHAPES, p=_SHAPE_WEIGHTS)))
         width = int(min(0.45 * fw, np.exp(rng.uniform(np.log(14), np.log(200))) * unit))
-        pimg = render_plate(spec.text, spec.color, layers=spec.layers, height=max(12, width))
+        pimg = render_plate(spec.text, spec.color, layers=spec.layers, height=max(12, width // 2))
         height = max(3, round(width * pimg.shape[0] / pimg.shape[1]))
         plate = cv2.resize(pimg, (width, height), interpolation=cv2.INTER_AREA)
         pad_x, pad_y = (int(rng.uniform(0.2, 1.5) * d) for d in (width, height))
@@ -634,6 +635,10 @@ def _free_plates(
         panel[pad_y : pad_y + height, pad_x : pad_x + width] = plate
         x = int(rng.integers(0, max(1, fw - panel.shape[1])))
         y = int(rng.integers(0, max(1, fh - panel.shape[0])))
+        panel_box = LabelBox(0, x, y, x + panel.shape[1], y + panel.shape[0])
+        if any(_overlaps(panel_box, b) for b in panels):
+            continue  # never half-cover the plate placed before
+        panels.append(panel_box)
         x1, y1, x2, y2 = _paste(frame, panel, x, y)
         for owner in maps:  # whatever the panel covers is hidden
             owner[y1:y2, x1:x2] = 0
@@ -645,7 +650,7 @@ def _free_plates(
             min(fh, y + pad_y + height),
         )
         if box.x2 - box.x1 >= _MIN_BOX_PX and box.y2 - box.y1 >= _MIN_BOX_PX:
-            labels = [b for b in labels if not _overlaps(b, box)] + [box]
+            labels.append(box)
     return labels
 
 

@@ -18,6 +18,7 @@ from checkpoint.errors import InvalidInput
 from edge.faces.models import FaceModels, load_models
 from edge.faces.quality import QualityGate, frontalness, grade, sharpness
 from edge.faces.types import Face
+from edge.read.images import shrink
 from edge.types import Box
 
 logger = logging.getLogger(__name__)
@@ -82,10 +83,7 @@ class FaceAnalyzer:
         _check_image(image)
         height, width = image.shape[:2]
         scale = min(1.0, self.config.detect_max_side / max(height, width))
-        small = image
-        if scale < 1.0:
-            size = (max(1, round(width * scale)), max(1, round(height * scale)))
-            small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+        small = shrink(image, scale)
         rgb = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
         boxes = []
         with self._models.lock:

@@ -23,6 +23,7 @@ from edge.read.colour import classify
 from edge.read.config import PPOCRConfig
 from edge.read.decode import CharRead, CTCDecoder
 from edge.read.grammar import choose, plate_color, rank, repair
+from edge.read.images import shrink
 from edge.read.localise import find_plates
 from edge.read.models import TextDetector, TextRecognizer
 from edge.read.rectify import Line, PlateLines, group_rows, split_rows, warp_line
@@ -157,7 +158,7 @@ class PPOCRReader(PlateReader):
             return []
         h, w = image.shape[:2]
         scale = min(1.0, (self.config.det_pixels / (h * w)) ** 0.5)
-        small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        small = shrink(image, scale)
         lines = [line for q in self._det(small) if (line := warp_line(image, q / scale))]
         found = [p for p in group_rows(image, lines) if _colour(image, p.box) != "unknown"]
         return sorted(found, key=lambda p: -p.box.width)[: self.config.max_plates]

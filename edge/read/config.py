@@ -36,7 +36,8 @@ class PPOCRConfig(BaseModel):
         640 * 384,
         ge=0,
         le=4096 * 4096,
-        description="whole-frame detection runs on a copy scaled down to this many pixels; "
+        description="whole-frame detection runs on a copy scaled down to this many pixels "
+        "(or up to 10% fewer, where that makes the factor a whole number: 1080p runs at 1/3); "
         "0 is the same as full_frame=never",
     )
     finder_side: int = Field(

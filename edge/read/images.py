@@ -58,7 +58,7 @@ def shrink(image: np.ndarray, scale: float) -> np.ndarray:
     """
     if scale >= 1.0:
         return image
-    k = int(1.0 / scale)
+    k = int(1.0 / scale + 1e-6)  # 1 / (1 / 3) may come out a hair under 3
     if k >= 2:
         height, width = image.shape[:2]
         image = image[: height - height % k, : width - width % k]

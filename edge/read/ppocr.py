@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import time
 
 import cv2
@@ -38,6 +39,7 @@ _LINE_ASPECT = (1.6, 10.0)  # a one-row plate's text line
 _TOP_ASPECT = (0.7, 5.0)  # the top row of a double-layer plate
 _SAME_PLATE_IOU = 0.3
 _SAME_LINES_IOU = 0.8
+_SNAP_SCALE = 0.95  # whole-frame detection may give up 10% of its pixels for a whole factor
 _MIN_PARTIAL = 3  # plate characters a direct read needs before the detector is tried
 _TWO_ROW_COLOURS = frozenset({"yellow", "white", "green", "black"})  # never blue
 _MAX_DOUBLE_ASPECT = 2.4  # a one-row plate line is wider than this
@@ -158,6 +160,9 @@ class PPOCRReader(PlateReader):
             return []
         h, w = image.shape[:2]
         scale = min(1.0, (self.config.det_pixels / (h * w)) ** 0.5)
+        whole = 1.0 / math.ceil(1.0 / scale - 1e-6)
+        if whole >= _SNAP_SCALE * scale:  # a whole-number factor: exact and fast averaging
+            scale = whole
         small = shrink(image, scale)
         lines = [line for q in self._det(small) if (line := warp_line(image, q / scale))]
         found = [p for p in group_rows(image, lines) if _colour(image, p.box) != "unknown"]

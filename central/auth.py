@@ -4,7 +4,8 @@ Tokens live in the central config file as ``[[auth.tokens]]`` tables (token, rol
 Three roles, kept apart so a stolen tablet cannot edit the watchlist and a lane computer
 cannot read the officers' alerts:
 
-- ``edge``: Screening, and Watchlist.Subscribe / Check (its local cache);
+- ``edge``: Screening (and its restriction rules), and Watchlist.Subscribe / Check (its
+  local cache);
 - ``operator``: every Watchlist method;
 - ``officer``: Alerts (read the feed, acknowledge), over gRPC and the tablet page.
 
@@ -92,6 +93,7 @@ OPEN_PRINCIPAL = Principal("anonymous", frozenset(Role))
 _SERVICE = "/checkpoint.v1."
 METHOD_ROLES: Mapping[str, frozenset[Role]] = {
     "Screening/Screen": frozenset({Role.EDGE}),
+    "Screening/GetRestrictions": frozenset({Role.EDGE, Role.OPERATOR}),
     "Watchlist/Subscribe": frozenset({Role.EDGE, Role.OPERATOR}),
     "Watchlist/Check": frozenset({Role.EDGE, Role.OPERATOR}),
     "Watchlist/*": frozenset({Role.OPERATOR}),

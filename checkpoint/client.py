@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Any
 
 import grpc
+from pydantic import ValidationError
 
 from checkpoint.batching import batched
 from checkpoint.errors import (
@@ -22,6 +23,7 @@ from checkpoint.errors import (
     InvalidInput,
     NotFound,
 )
+from checkpoint.restrictions import Restrictions
 from proto import checkpoint_pb2 as pb
 from proto import checkpoint_pb2_grpc as pb_grpc
 
@@ -221,6 +223,23 @@ class CentralClient:
                 wait_for_ready=True,  # ride out a reconnect within the deadline
             )
         return response
+
+    def restrictions(self) -> Restrictions:
+        """Central's restricted-vehicle rules, for an edge to apply when central is down.
+
+        Raises:
+            CheckpointError: central is unreachable, or sent rules this edge cannot read.
+        """
+        with self._errors():
+            response: pb.RestrictionsResponse = self.screening.GetRestrictions(
+                pb.RestrictionsRequest(), timeout=self.timeout_s
+            )
+        try:
+            return Restrictions.model_validate_json(response.config_json)
+        except ValidationError as exc:
+            raise InvalidInput(
+                f"central sent restriction rules this edge cannot read: {exc}"
+            ) from (exc)
 
     def alert_feed(self, after_id: str = "", checkpoint: str = "") -> Iterator[pb.Alert]:
         """Alert events after `after_id` (only new ones when empty), live, until closed.

@@ -93,7 +93,7 @@ class Edge:
             max_gap_s=config.max_gap_s,
             min_unreadable=config.min_unreadable_frames,
         )
-        self.sync = WatchlistSync(self._client, self.local)
+        self.sync = WatchlistSync(self._client, self.local, self.gate.refresh_restrictions)
         self.verdicts: list[GateVerdict] = []
         self.stop = threading.Event()
         self._replayer = threading.Thread(

@@ -1,10 +1,10 @@
 """The verdict for each passage: central when it answers in time, the local copy otherwise.
 
 Central answers within a deadline; when it is down or late the edge decides from its
-synced local watchlist with the same rules (`checkpoint.screening`) and spools the
-passage, so central still records it (and raises its alert) once it is back. After a
-failure central is not asked again for `retry_after_s`, so a dead central costs one
-deadline, not one per vehicle.
+synced local watchlist and central's restricted-vehicle rules (fetched whenever the sync
+connects) with the same code (`checkpoint.screening`), and spools the passage, so central
+still records it (and raises its alert) once it is back. After a failure central is not
+asked again for `retry_after_s`, so a dead central costs one deadline, not one per vehicle.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from checkpoint import wire
 from checkpoint.client import CentralClient
 from checkpoint.errors import CentralUnavailable, CheckpointError
 from checkpoint.localcache import LocalWatchlist
-from checkpoint.screening import ScreeningPolicy, Verdict, screen_plate
+from checkpoint.restrictions import Restrictions
+from checkpoint.screening import ScreeningPolicy, Verdict, screen_plate, screen_vehicle
 from edge.passage import Passage, to_pb
 from edge.spool import Spool
 
@@ -57,6 +58,20 @@ class Gate:
         self._policy = policy or ScreeningPolicy()
         self._down_until = 0.0
         self._lock = threading.Lock()
+        self.restrictions = Restrictions()
+        """Central's restricted-vehicle rules as last fetched (`refresh_restrictions`)."""
+
+    def refresh_restrictions(self) -> bool:
+        """Fetch central's restricted-vehicle rules; keep the last ones if it cannot say."""
+        try:
+            self.restrictions = self._client.restrictions()
+        except CheckpointError as exc:
+            logger.warning(
+                "restriction rules not refreshed, keeping %d: %s", len(self.restrictions.rules), exc
+            )
+            return False
+        logger.info("restriction rules from central: %d", len(self.restrictions.rules))
+        return True
 
     def decide(self, passage: Passage) -> GateVerdict:
         start = time.perf_counter()
@@ -77,7 +92,13 @@ class Gate:
                     "central",
                     _ms(start),
                 )
-        decision = screen_plate(passage.reading, self._local, datetime.now(tz=UTC), self._policy)
+        now = datetime.now(tz=UTC)
+        decision = screen_plate(passage.reading, self._local, now, self._policy)
+        rule = self.restrictions.find(
+            passage.checkpoint_id, passage.lane_id, passage.color, passage.vehicle, now
+        )
+        # registrations stay at central: offline, the cloned-plate check is central's alone
+        decision = screen_vehicle(decision, seen=passage.vehicle, restriction=rule)
         self._spool.put(message)
         return GateVerdict(passage, decision.verdict, decision.reason, "local", _ms(start))
 

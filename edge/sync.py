@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 import grpc
 
@@ -25,9 +26,16 @@ MAX_BACKOFF_S = 10.0
 class WatchlistSync:
     """A background subscriber applying central's changes to a `LocalWatchlist`."""
 
-    def __init__(self, client: CentralClient, local: LocalWatchlist) -> None:
+    def __init__(
+        self,
+        client: CentralClient,
+        local: LocalWatchlist,
+        on_connect: Callable[[], object] | None = None,
+    ) -> None:
         self._client = client
         self.local = local
+        self._on_connect = on_connect
+        """Called before each (re)subscription, e.g. to refresh other reference data."""
         self._stop = threading.Event()
         self._call: grpc.Future[pb.WatchlistChange] | None = None
         self._lock = threading.Lock()
@@ -51,6 +59,8 @@ class WatchlistSync:
             backoff = min(backoff * 2, MAX_BACKOFF_S)
 
     def _follow(self) -> None:
+        if self._on_connect is not None:
+            self._on_connect()
         request = pb.SubscribeRequest(since_version=self.local.version)
         call = self._client.watchlist.Subscribe(request)
         with self._lock:

@@ -484,6 +484,16 @@ class ScreenResponse(_message.Message):
     face_matches: _containers.RepeatedCompositeFieldContainer[FaceMatch]
     def __init__(self, passage_id: _Optional[str] = ..., verdict: _Optional[_Union[Verdict, str]] = ..., reason: _Optional[str] = ..., matches: _Optional[_Iterable[_Union[Match, _Mapping]]] = ..., watchlist_version: _Optional[int] = ..., alert_id: _Optional[str] = ..., face_matches: _Optional[_Iterable[_Union[FaceMatch, _Mapping]]] = ...) -> None: ...
 
+class RestrictionsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class RestrictionsResponse(_message.Message):
+    __slots__ = ("config_json",)
+    CONFIG_JSON_FIELD_NUMBER: _ClassVar[int]
+    config_json: str
+    def __init__(self, config_json: _Optional[str] = ...) -> None: ...
+
 class Alert(_message.Message):
     __slots__ = ("id", "checkpoint_id", "lane_id", "time", "verdict", "reason", "matches", "plate", "evidence_jpeg", "thumbnail_jpeg", "subject", "sightings", "escalated", "acknowledged_by", "acknowledged_at", "event_id", "event", "severity", "last_seen")
     class Event(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):

@@ -628,12 +628,23 @@ class ScreeningStub:
                 request_serializer=proto_dot_checkpoint__pb2.ScreenRequest.SerializeToString,
                 response_deserializer=proto_dot_checkpoint__pb2.ScreenResponse.FromString,
                 _registered_method=True)
+        self.GetRestrictions = channel.unary_unary(
+                '/checkpoint.v1.Screening/GetRestrictions',
+                request_serializer=proto_dot_checkpoint__pb2.RestrictionsRequest.SerializeToString,
+                response_deserializer=proto_dot_checkpoint__pb2.RestrictionsResponse.FromString,
+                _registered_method=True)
 
 
 class ScreeningServicer:
     """Missing associated documentation comment in .proto file."""
 
     def Screen(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetRestrictions(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -646,6 +657,11 @@ def add_ScreeningServicer_to_server(servicer, server):
                     servicer.Screen,
                     request_deserializer=proto_dot_checkpoint__pb2.ScreenRequest.FromString,
                     response_serializer=proto_dot_checkpoint__pb2.ScreenResponse.SerializeToString,
+            ),
+            'GetRestrictions': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRestrictions,
+                    request_deserializer=proto_dot_checkpoint__pb2.RestrictionsRequest.FromString,
+                    response_serializer=proto_dot_checkpoint__pb2.RestrictionsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -675,6 +691,33 @@ class Screening:
             '/checkpoint.v1.Screening/Screen',
             proto_dot_checkpoint__pb2.ScreenRequest.SerializeToString,
             proto_dot_checkpoint__pb2.ScreenResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetRestrictions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/checkpoint.v1.Screening/GetRestrictions',
+            proto_dot_checkpoint__pb2.RestrictionsRequest.SerializeToString,
+            proto_dot_checkpoint__pb2.RestrictionsResponse.FromString,
             options,
             channel_credentials,
             insecure,

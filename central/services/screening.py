@@ -122,3 +122,9 @@ class ScreeningServicer(pb_grpc.ScreeningServicer):  # type: ignore[misc]
             if self._passages is not None:
                 return self._passages.record(response)
             return response
+
+    def GetRestrictions(  # noqa: N802
+        self, request: pb.RestrictionsRequest, context: grpc.ServicerContext
+    ) -> pb.RestrictionsResponse:
+        with grpc_errors(context):
+            return pb.RestrictionsResponse(config_json=self._restrictions.model_dump_json())

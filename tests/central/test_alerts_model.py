@@ -150,6 +150,7 @@ def test_cursor_is_a_stream_id(text: str, ok: bool) -> None:
     ("method", "roles"),
     [
         ("/checkpoint.v1.Screening/Screen", {Role.EDGE}),
+        ("/checkpoint.v1.Screening/GetRestrictions", {Role.EDGE, Role.OPERATOR}),
         ("/checkpoint.v1.Watchlist/Subscribe", {Role.EDGE, Role.OPERATOR}),
         ("/checkpoint.v1.Watchlist/Check", {Role.EDGE, Role.OPERATOR}),
         ("/checkpoint.v1.Watchlist/Upsert", {Role.OPERATOR}),

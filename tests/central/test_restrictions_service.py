@@ -67,3 +67,12 @@ def test_rules_load_from_the_toml_file(tmp_path: Path) -> None:
         "07:00:00",
         "21:00:00",
     )
+
+
+def test_edges_can_fetch_the_rules(central_with: Callable[..., Central]) -> None:
+    central = central_with(restrictions=RULES)
+    with CentralClient(central.address) as client:
+        rules = client.restrictions()
+    (rule,) = rules.rules
+    assert (rule.name, rule.lane_group, rule.plate_colors) == ("lorry ban", "centre", ("yellow",))
+    assert rules.lane_groups == {"centre": ("cp-1/*",)}

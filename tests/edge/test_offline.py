@@ -19,6 +19,7 @@ from central.server import Central
 from checkpoint import wire
 from checkpoint.client import CentralClient
 from checkpoint.localcache import LocalWatchlist
+from checkpoint.restrictions import RestrictionRule, Restrictions
 from checkpoint.screening import PlateReading, Verdict
 from checkpoint.watchlist import Category, EntryKind, make_entry
 from edge.gate import Gate
@@ -34,14 +35,14 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def passage(text: str) -> Passage:
+def passage(text: str, color: str = "blue") -> Passage:
     return Passage(
         passage_id=f"p-{text}",
         checkpoint_id="cp",
         lane_id="lane-1",
         seen_at=datetime.now(tz=UTC),
         reading=PlateReading(text, 0.95),
-        color="blue",
+        color=color,
         layers=1,
         box=None,
         frames=3,
@@ -106,6 +107,33 @@ def test_spool_and_replay_across_central_restart(
             client.upsert(wire.entry_to_pb(make_entry(EntryKind.PLATE, "川A8H458", "wanted")))
             assert wait_for(lambda: local.get(EntryKind.PLATE, "川A8H458") is not None, 15)
         sync.close()
+
+
+def test_restricted_vehicles_are_stopped_while_central_is_down(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    rules = Restrictions(
+        lane_groups={"centre": ("cp/*",)},
+        rules=(RestrictionRule(name="lorry ban", plate_colors=("yellow",), lane_group="centre"),),
+    )
+    config = CentralConfig(
+        grpc=f"127.0.0.1:{free_port()}", data_dir=tmp_path / "central", restrictions=rules
+    )
+    local = LocalWatchlist()
+    with CentralClient(config.grpc, timeout_s=2) as client:
+        gate = Gate(client, local, Spool(tmp_path / "spool"), deadline_s=0.3, retry_after_s=0.0)
+        with Central(config):
+            sync = WatchlistSync(client, local, gate.refresh_restrictions).start()
+            assert wait_for(lambda: len(gate.restrictions.rules) == 1)
+        # central is gone: its rules still hold at the edge, and a failed refresh keeps them
+        assert not gate.refresh_restrictions()
+        lorry = gate.decide(passage("豫C12345", "yellow"))
+        car = gate.decide(passage("京A12346"))
+        sync.close()
+    assert (lorry.verdict, lorry.decided_by) == (Verdict.STOP, "local")
+    assert lorry.reason == "restricted vehicle: lorry ban"
+    assert (car.verdict, car.decided_by) == (Verdict.PASS, "local")
 
 
 def test_corrupt_spool_file_is_moved_aside(tmp_path: Path) -> None:

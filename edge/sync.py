@@ -60,7 +60,10 @@ class WatchlistSync:
 
     def _follow(self) -> None:
         if self._on_connect is not None:
-            self._on_connect()
+            try:
+                self._on_connect()
+            except Exception:  # reference data is a bonus; the watchlist feed must go on
+                logger.exception("watchlist sync: on-connect refresh failed")
         request = pb.SubscribeRequest(since_version=self.local.version)
         call = self._client.watchlist.Subscribe(request)
         with self._lock:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeVar
 
 from checkpoint import plates
 from checkpoint.errors import InvalidInput
@@ -98,34 +99,34 @@ _CLASS_GROUPS: dict[VehicleClass, int] = {
 }
 
 
-def parse_color(value: str) -> VehicleColor:
-    """A colour name from a registration file or an operator; empty means unknown."""
+_Name = TypeVar("_Name", VehicleColor, VehicleClass)
+
+
+def _parse_name(
+    value: str, names: type[_Name], aliases: dict[str, _Name], what: str, hint: str = ""
+) -> _Name:
+    """A name of `names` or one of its aliases, case-blind; empty means unknown."""
     text = value.strip().lower()
     if not text:
-        return VehicleColor.UNKNOWN
+        return names("unknown")
     try:
-        return VehicleColor(text)
+        return names(text)
     except ValueError:
         pass
-    if text in _COLOR_ALIASES:
-        return _COLOR_ALIASES[text]
-    names = ", ".join(c.value for c in VehicleColor if c is not VehicleColor.UNKNOWN)
-    raise InvalidInput(f"unknown vehicle colour {value!r}: use one of {names}")
+    if text in aliases:
+        return aliases[text]
+    known = ", ".join(n.value for n in names if n.value != "unknown")
+    raise InvalidInput(f"unknown vehicle {what} {value!r}: use one of {known}{hint}")
+
+
+def parse_color(value: str) -> VehicleColor:
+    """A colour name from a registration file or an operator; empty means unknown."""
+    return _parse_name(value, VehicleColor, _COLOR_ALIASES, "colour")
 
 
 def parse_class(value: str) -> VehicleClass:
     """A vehicle class name (aliases such as suv, truck, sedan accepted); empty is unknown."""
-    text = value.strip().lower()
-    if not text:
-        return VehicleClass.UNKNOWN
-    try:
-        return VehicleClass(text)
-    except ValueError:
-        pass
-    if text in _CLASS_ALIASES:
-        return _CLASS_ALIASES[text]
-    names = ", ".join(c.value for c in VehicleClass if c is not VehicleClass.UNKNOWN)
-    raise InvalidInput(f"unknown vehicle class {value!r}: use one of {names} (or suv, truck)")
+    return _parse_name(value, VehicleClass, _CLASS_ALIASES, "class", " (or suv, truck)")
 
 
 def colors_contradict(registered: VehicleColor, seen: VehicleColor) -> bool:

@@ -1,14 +1,22 @@
-"""Generated vehicle fronts of known body colour and class, under chosen light."""
+"""Generated vehicle fronts of known body colour and class, under chosen light, and a lane
+to drive them through."""
 
 from __future__ import annotations
 
+import io
+import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from central.server import Central
+from checkpoint.client import CentralClient
+from edge.app import Edge, Reader
+from edge.config import EdgeConfig
 from edge.synth import render_plate
 from edge.synth.clip import HEIGHT, WIDTH, Vehicle, draw_vehicle, road
-from edge.types import Box
+from edge.types import Box, Frame
 
 # body paint in BGR, as a camera sees ordinary car paint in daylight
 PAINTS: dict[str, tuple[int, int, int]] = {
@@ -59,3 +67,18 @@ def vehicle_scene(
     lit = frame.astype(np.float32) * gain * np.asarray(tint, np.float32)
     noisy = lit + rng.normal(0, 3, frame.shape)
     return np.clip(noisy, 0, 255).astype(np.uint8), box
+
+
+def passage_through(
+    central: Central, client: CentralClient, reader: Reader, tmp: Path, image: np.ndarray
+) -> dict[str, Any]:
+    """Five frames of one vehicle through a lane; its one verdict line."""
+    out = io.StringIO()
+    config = EdgeConfig(central=central.address, lane_id="lane-1", spool_dir=tmp)
+    with Edge(config, reader, out, client) as edge:
+        for index in range(5):
+            edge.process(Frame(image=image, index=index, timestamp=index * 0.1))
+        edge.finish()
+    (line,) = out.getvalue().splitlines()
+    verdict: dict[str, Any] = json.loads(line)
+    return verdict

@@ -7,37 +7,17 @@ plate"; a white car carrying it passes; a vehicle whose plate cannot be read get
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from central.server import Central
 from checkpoint.cli.main import main
 from checkpoint.client import CentralClient
-from edge.app import Edge
-from edge.config import EdgeConfig
 from edge.read import PlateReader
-from edge.types import Frame
 from tests.edge.read.conftest import needs_font
-from tests.edge.vehicle.scenes import vehicle_frame
-
-
-def passage_through(
-    central: Central, client: CentralClient, reader: PlateReader, tmp: Path, image: np.ndarray
-) -> dict[str, object]:
-    """Five frames of one vehicle through a lane; its one verdict line."""
-    out = io.StringIO()
-    config = EdgeConfig(central=central.address, lane_id="lane-1", spool_dir=tmp)
-    with Edge(config, reader, out, client) as edge:
-        for index in range(5):
-            edge.process(Frame(image=image, index=index, timestamp=index * 0.1))
-        edge.finish()
-    (line,) = out.getvalue().splitlines()
-    verdict: dict[str, object] = json.loads(line)
-    return verdict
+from tests.edge.vehicle.scenes import passage_through, vehicle_frame
 
 
 @pytest.fixture

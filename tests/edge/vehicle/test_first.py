@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import json
 from pathlib import Path
 
 import numpy as np
@@ -12,13 +10,10 @@ import pytest
 from central.server import Central
 from checkpoint.client import CentralClient
 from checkpoint.vehicles import VehicleColor
-from edge.app import Edge
-from edge.config import EdgeConfig
 from edge.detect.loader import DEFAULT_DETECTOR
-from edge.types import Frame
 from edge.vehicle.first import VehicleFirstReader, load_lane_reader
 from tests.edge.read.conftest import needs_font
-from tests.edge.vehicle.scenes import vehicle_frame
+from tests.edge.vehicle.scenes import passage_through, vehicle_frame
 
 
 @pytest.fixture(scope="module")
@@ -55,14 +50,7 @@ def test_a_vehicle_without_a_readable_plate_gets_check_plate_unreadable(
     central: Central, client: CentralClient, lane: VehicleFirstReader, tmp_path: Path
 ) -> None:
     image = vehicle_frame("冀A12345", "white", covered=True)
-    out = io.StringIO()
-    config = EdgeConfig(central=central.address, lane_id="lane-1", spool_dir=tmp_path)
-    with Edge(config, lane, out, client) as edge:
-        for index in range(5):
-            edge.process(Frame(image=image, index=index, timestamp=index * 0.1))
-        edge.finish()
-    (line,) = out.getvalue().splitlines()
-    verdict = json.loads(line)
+    verdict = passage_through(central, client, lane, tmp_path, image)
     assert (verdict["plate"], verdict["verdict"], verdict["reason"]) == (
         "",
         "CHECK",

@@ -237,9 +237,8 @@ class CentralClient:
         try:
             return Restrictions.model_validate_json(response.config_json)
         except ValidationError as exc:
-            raise InvalidInput(
-                f"central sent restriction rules this edge cannot read: {exc}"
-            ) from (exc)
+            problem = f"central sent restriction rules this edge cannot read: {exc}"
+            raise InvalidInput(problem) from exc
 
     def alert_feed(self, after_id: str = "", checkpoint: str = "") -> Iterator[pb.Alert]:
         """Alert events after `after_id` (only new ones when empty), live, until closed.

@@ -47,6 +47,12 @@ class Box:
         mx, my = self.width * margin, self.height * margin
         return self.x1 - mx <= cx <= self.x2 + mx and self.y1 - my <= cy <= self.y2 + my
 
+    def share_inside(self, outer: Box) -> float:
+        """Fraction of this box's area that lies inside `outer` (0.0 to 1.0)."""
+        ix = max(0, min(self.x2, outer.x2) - max(self.x1, outer.x1))
+        iy = max(0, min(self.y2, outer.y2) - max(self.y1, outer.y1))
+        return ix * iy / (self.width * self.height)
+
     def iou(self, other: Box) -> float:
         ix = max(0, min(self.x2, other.x2) - max(self.x1, other.x1))
         iy = max(0, min(self.y2, other.y2) - max(self.y1, other.y1))

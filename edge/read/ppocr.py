@@ -43,6 +43,7 @@ _SNAP_SCALE = 0.95  # whole-frame detection may give up 10% of its pixels for a 
 _MIN_PARTIAL = 3  # plate characters a direct read needs before the detector is tried
 _TWO_ROW_COLOURS = frozenset({"yellow", "white", "green", "black"})  # never blue
 _MAX_DOUBLE_ASPECT = 2.4  # a one-row plate line is wider than this
+_SEEN = 0.9  # a region this much inside an already refined crop is not detected again
 
 
 class PPOCRReader(PlateReader):
@@ -55,6 +56,8 @@ class PPOCRReader(PlateReader):
         self._decoder = CTCDecoder(self._rec.charset)
         # per-read cache of recognised lines; holding the image keeps its id() unique
         self._memo: dict[int, tuple[np.ndarray, list[CharRead]]] = {}
+        # per-read (region, crop) pairs the detector has already refined at full resolution
+        self._refined: list[tuple[Box, Box]] = []
         # first runs allocate and tune kernels; pay for that here, not on the first frame
         self._det(np.zeros((64, 64, 3), np.uint8))
         self._rec(np.zeros((48, 160, 3), np.uint8))
@@ -67,6 +70,7 @@ class PPOCRReader(PlateReader):
         view = image[area.y1 : area.y2, area.x1 : area.x2]
         clock = _Clock()
         self._memo.clear()
+        self._refined.clear()
         regions = find_plates(
             view, max_side=self.config.finder_side, limit=self.config.max_candidates
         )
@@ -94,6 +98,7 @@ class PPOCRReader(PlateReader):
         """
         image, _ = check_image(image, None)
         self._memo.clear()
+        self._refined.clear()
         return _distinct(self._full_frame(image, [], _Clock()))
 
     def _full_frame(
@@ -114,6 +119,7 @@ class PPOCRReader(PlateReader):
         image, _ = check_image(image, None)
         clock = _Clock()
         self._memo.clear()
+        self._refined.clear()
         reads: list[PlateRead] = []
         for box in boxes:
             if box.width < 8 or box.height < 4:
@@ -143,6 +149,8 @@ class PPOCRReader(PlateReader):
         """Refine each region to exact plate lines with the detector, then read them."""
         plates: list[PlateLines] = []
         for region in regions:
+            if self._was_refined(region):
+                continue
             for plate in self._split_mismatched(image, self._refine(image, region)):
                 if _plate_shaped(plate) and all(
                     plate.box.iou(p.box) < _SAME_LINES_IOU for p in plates
@@ -178,11 +186,24 @@ class PPOCRReader(PlateReader):
         y1 = max(0, box.y1 - round(box.height * _PAD_TOP) - 4)
         y2 = min(h, box.y2 + round(box.height * _PAD_Y) + 4)
         crop = image[y1:y2, x1:x2]
+        self._refined.append((box, Box(x1, y1, x2, y2)))
         scale = min(self.config.det_height / crop.shape[0], _MAX_DET_WIDTH / crop.shape[1])
         scaled = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR)
         quads = [q / scale + (x1, y1) for q in self._det(scaled)]
         lines = [line for q in quads if (line := warp_line(image, q))]
         return [p for p in group_rows(image, lines) if box.holds_centre_of(p.box, margin=0.5)]
+
+    def _was_refined(self, region: Box) -> bool:
+        """Whether refining `region` would repeat an earlier refine of this read.
+
+        A whole-frame line often is a finder region that failed to read: the detector
+        already searched a crop holding it at full resolution, and kept the lines centred
+        where this one is, so running it again finds and misreads the same lines.
+        """
+        return any(
+            region.share_inside(crop) >= _SEEN and old.holds_centre_of(region)
+            for old, crop in self._refined
+        )
 
     @staticmethod
     def _split_mismatched(image: np.ndarray, plates: list[PlateLines]) -> list[PlateLines]:

@@ -221,22 +221,29 @@ class PPOCRReader(PlateReader):
         """Read a plate; when that fails, try what else its lines could be.
 
         A pair of rows that does not read as one plate may be a badge over a plate, or two
-        stacked plates (Hong Kong); a single squat line may be both rows of a double-layer
-        plate merged by the detector.
+        stacked plates (Hong Kong). A single squat line of a two-row colour is nearly always
+        both rows of a double-layer plate merged by the detector, so it is cut into rows
+        before it is read whole (one recognition saved on every lorry plate).
         """
         colour = _colour(image, plate.box)
-        read = self._recognise(plate, colour) if colour != "unknown" else None
-        if read is not None:
-            return [read]
+        if colour != "unknown":
+            line = plate.rows[0]
+            if (
+                len(plate.rows) == 1
+                and colour in _TWO_ROW_COLOURS
+                and line.aspect < _MAX_DOUBLE_ASPECT
+            ):
+                rows = split_rows(image, line)
+                read = self._recognise(rows, colour) if rows is not None else None
+                if read is not None:
+                    return [read]
+            read = self._recognise(plate, colour)
+            if read is not None:
+                return [read]
         if len(plate.rows) == 2:
             singles = [PlateLines((row,)) for row in plate.rows]
             return [r for p in singles if _plate_shaped(p) for r in self._read_plate(image, p)]
-        line = plate.rows[0]
-        if colour in _TWO_ROW_COLOURS and line.aspect < _MAX_DOUBLE_ASPECT:
-            rows = split_rows(image, line)
-            if rows is not None:
-                read = self._recognise(rows, colour)
-        return [read] if read is not None else []
+        return []
 
     def _decode(self, line: Line) -> list[CharRead]:
         """Recognise a line once per read (fallbacks revisit the same lines)."""

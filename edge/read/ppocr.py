@@ -41,6 +41,7 @@ _SAME_PLATE_IOU = 0.3
 _SAME_LINES_IOU = 0.8
 _SNAP_SCALE = 0.95  # whole-frame detection may give up 10% of its pixels for a whole factor
 _MIN_PARTIAL = 3  # plate characters a direct read needs before the detector is tried
+_ACHROMATIC = frozenset({"white", "black"})
 _TWO_ROW_COLOURS = frozenset({"yellow", "white", "green", "black"})  # never blue
 _MAX_DOUBLE_ASPECT = 2.4  # a one-row plate line is wider than this
 _SEEN = 0.9  # a region this much inside an already refined crop is not detected again
@@ -225,8 +226,7 @@ class PPOCRReader(PlateReader):
         both rows of a double-layer plate merged by the detector, so it is cut into rows
         before it is read whole (one recognition saved on every lorry plate).
         """
-        colour = _colour(image, plate.box)
-        if colour != "unknown":
+        for colour in _colours(image, plate):
             line = plate.rows[0]
             if (
                 len(plate.rows) == 1
@@ -302,6 +302,26 @@ def _shift(read: PlateRead, area: Box) -> PlateRead:
 
 def _colour(image: np.ndarray, box: Box) -> str:
     return classify(image[box.y1 : box.y2, box.x1 : box.x2]).name
+
+
+def _colours(image: np.ndarray, plate: PlateLines) -> list[str]:
+    """The plate's colour judged on its box, then, for white and black, on its main row.
+
+    The box of a small or tilted plate holds a good share of the panel around it, so a
+    black Hong Kong plate on a blue car, or a white police plate on a green one, takes the
+    panel's colour; its straightened row holds the plate's own background between and
+    around the characters. A coloured plate outweighs its surroundings in its box, so only
+    an achromatic row colour is a second opinion (each extra colour is one more chance for
+    the grammar to accept a misread). Recognition is memoised: the second colour costs
+    only the grammar.
+    """
+    row = max(plate.rows, key=lambda r: r.image.shape[0] * r.image.shape[1]).image
+    h, w = row.shape[:2]
+    inner = classify(row[h // 8 : h - h // 8, w // 12 : w - w // 12]).name
+    out = [_colour(image, plate.box)]
+    if inner in _ACHROMATIC:
+        out.append(inner)
+    return [c for c in dict.fromkeys(out) if c != "unknown"]
 
 
 def _distinct(reads: list[PlateRead]) -> list[PlateRead]:

@@ -58,3 +58,28 @@ def test_roi_limits_search_and_keeps_frame_coordinates(reader: PlateReader) -> N
 def test_blank_frame_has_no_plate(reader: PlateReader) -> None:
     frame = np.full((480, 640, 3), 128, np.uint8)
     assert reader.read(frame) == []
+
+
+@needs_font
+@pytest.mark.parametrize(
+    ("text", "color", "panel"),
+    [("粤Z1234港", "black", (230, 120, 30)), ("京A1234警", "white", (60, 200, 60))],
+)
+def test_small_achromatic_plate_on_a_coloured_panel(
+    reader: PlateReader, text: str, color: str, panel: tuple[int, int, int]
+) -> None:
+    """A small black or white plate on a painted panel: its box is mostly the panel's
+    colour, yet the plate is read and reported with its own colour."""
+    rng = np.random.default_rng(3)
+    background = np.empty((540, 960, 3), np.uint8)
+    background[:] = panel  # BGR: a blue car body, a green one
+    frame, placed = place_on_background(
+        render_plate(text, color), background, rng, width=100, max_tilt_deg=8.0
+    )
+    frame = augment(frame, rng, blur=0.6)
+
+    reads = reader.read(frame)
+
+    assert [r.text for r in reads] == [text]
+    assert reads[0].color == color
+    assert reads[0].box.iou(placed.box) > 0.3

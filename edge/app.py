@@ -12,6 +12,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Protocol, TextIO
 
@@ -37,7 +38,9 @@ logger = logging.getLogger(__name__)
 class Reader(Protocol):
     """What the edge needs from a plate reader (see `edge.read`)."""
 
-    def read(self, image: np.ndarray, roi: Box | None = None) -> list[PlateRead]: ...
+    def read(
+        self, image: np.ndarray, roi: Box | None = None, near: Sequence[Box] = ()
+    ) -> list[PlateRead]: ...
 
 
 def verdict_line(result: GateVerdict) -> str:
@@ -126,7 +129,7 @@ class Edge:
         """Read, track and decide one frame; a failure costs this frame only."""
         start = time.perf_counter()
         try:
-            reads = self._reader.read(frame.image)
+            reads = self._reader.read(frame.image, near=self.tracker.plates_in_view())
         except InvalidInput as exc:
             self.metrics.read_errors.inc()
             logger.warning("frame %d unreadable: %s", frame.index, exc)

@@ -104,14 +104,28 @@ class PlateTracker:
         stray detection must not send an officer to check an empty lane."""
         self._tracks: list[Track] = []
         self._ids = itertools.count(1)
+        self._latest: float | None = None  # timestamp of the last frame given to `update`
 
     @property
     def active(self) -> int:
         return len(self._tracks)
 
+    def plates_in_view(self) -> list[Box]:
+        """Plate boxes read in the last frame, one per track: where to look in the next.
+
+        Only tracks read in that very frame: a plate missed once is looked for the costly
+        way again, so a vehicle that left costs one wasted look, not one per frame.
+        """
+        return [
+            read.box
+            for track in self._tracks
+            if track.last_seen == self._latest and (read := track.reads[-1]).text
+        ]
+
     def update(self, frame: Frame, reads: Sequence[PlateRead]) -> list[Decided]:
         """Add one frame's reads; returns the tracks decided by this frame."""
         now = frame.timestamp
+        self._latest = now
         decided = self._expire(now)
         pairs = sorted(
             (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,13 +33,17 @@ class StageTimes:
 class PlateReader(ABC):
     """A plate-reading backend: image in, one `PlateRead` per plate out."""
 
-    def read(self, image: np.ndarray, roi: Box | None = None) -> list[PlateRead]:
+    def read(
+        self, image: np.ndarray, roi: Box | None = None, near: Sequence[Box] = ()
+    ) -> list[PlateRead]:
         """Read every plate in `image` (or inside `roi`), most confident first.
 
         Args:
             image: BGR uint8 array of shape (H, W, 3).
             roi: Only look inside this box (e.g. a vehicle detection); boxes in the result
                 are still in `image` coordinates.
+            near: Where plates were in the camera's previous frame (the lane's tracks): a
+                backend may look there first, before any costly whole-frame search.
 
         Returns:
             One read per plate found; empty when there is none.
@@ -47,7 +52,7 @@ class PlateReader(ABC):
             InvalidInput: `image` is not a BGR uint8 (H, W, 3) array, is too small, or
                 `roi` lies outside it.
         """
-        return self.read_timed(image, roi)[0]
+        return self.read_timed(image, roi, near)[0]
 
     def read_text_lines(self, image: np.ndarray) -> list[PlateRead]:
         """The most thorough read the backend has, whatever its fast-path settings."""
@@ -59,7 +64,7 @@ class PlateReader(ABC):
 
     @abstractmethod
     def read_timed(
-        self, image: np.ndarray, roi: Box | None = None
+        self, image: np.ndarray, roi: Box | None = None, near: Sequence[Box] = ()
     ) -> tuple[list[PlateRead], StageTimes]:
         """`read`, plus how long each stage took."""
 

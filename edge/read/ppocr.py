@@ -15,6 +15,7 @@ import dataclasses
 import logging
 import math
 import time
+from collections.abc import Sequence
 
 import cv2
 import numpy as np
@@ -44,6 +45,7 @@ _MIN_PARTIAL = 3  # plate characters a direct read needs before the detector is 
 _ACHROMATIC = frozenset({"white", "black"})
 _TWO_ROW_COLOURS = frozenset({"yellow", "white", "green", "black"})  # never blue
 _MAX_DOUBLE_ASPECT = 2.4  # a one-row plate line is wider than this
+_HINT_GROW = (0.3, 1.0)  # a previous plate box grows by this share of its width, height
 _SEEN = 0.9  # a region this much inside an already refined crop is not detected again
 
 
@@ -65,7 +67,7 @@ class PPOCRReader(PlateReader):
         logger.info("PP-OCRv4 reader loaded from %s (%d threads)", config.model_dir, config.threads)
 
     def read_timed(
-        self, image: np.ndarray, roi: Box | None = None
+        self, image: np.ndarray, roi: Box | None = None, near: Sequence[Box] = ()
     ) -> tuple[list[PlateRead], StageTimes]:
         image, area = check_image(image, roi)
         view = image[area.y1 : area.y2, area.x1 : area.x2]
@@ -84,6 +86,13 @@ class PPOCRReader(PlateReader):
             clock.lap("rectify")
             if direct is not None:
                 reads += self._read_direct(view, PlateLines((direct,)), clock)
+        # a plate the finder cannot see (white, black) was probably read in the last frame
+        # close to where it is now: the detector around that spot costs a fraction of the
+        # whole-frame search it saves. A hint with a read nearby is that plate, moved.
+        hints = [h for box in near if (h := _hint(box, area)) is not None]
+        hints = [h for h in hints if not any(h.holds_centre_of(r.box, margin=1.0) for r in reads)]
+        if hints:
+            reads += self._read_regions(view, hints, clock)
         if self.config.full_frame == "always" or (
             self.config.full_frame == "when_no_plate" and not reads
         ):
@@ -291,6 +300,17 @@ def _plate_shaped(plate: PlateLines) -> bool:
     if not _LINE_ASPECT[0] <= bottom.aspect <= _LINE_ASPECT[1]:
         return False
     return len(plate.rows) == 1 or _TOP_ASPECT[0] <= plate.rows[0].aspect <= _TOP_ASPECT[1]
+
+
+def _hint(box: Box, area: Box) -> Box | None:
+    """A plate box from the previous frame, grown by how far a plate moves between frames,
+    in `area` coordinates; None when it lies outside `area`."""
+    gx, gy = round(box.width * _HINT_GROW[0]), round(box.height * _HINT_GROW[1])
+    x1, y1 = max(area.x1, box.x1 - gx), max(area.y1, box.y1 - gy)
+    x2, y2 = min(area.x2, box.x2 + gx), min(area.y2, box.y2 + gy)
+    if x2 - x1 < 8 or y2 - y1 < 4:
+        return None
+    return Box(x1 - area.x1, y1 - area.y1, x2 - area.x1, y2 - area.y1)
 
 
 def _shift(read: PlateRead, area: Box) -> PlateRead:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -51,17 +52,21 @@ class VehicleFirstReader:
         self.max_plate_boxes = 4
         """Plate boxes read per frame, best first: low-score boxes cost a read each."""
 
-    def read(self, image: np.ndarray, roi: Box | None = None) -> list[PlateRead]:
-        return self.read_timed(image)[0]
+    def read(
+        self, image: np.ndarray, roi: Box | None = None, near: Sequence[Box] = ()
+    ) -> list[PlateRead]:
+        return self.read_timed(image, near)[0]
 
-    def read_timed(self, image: np.ndarray) -> tuple[list[PlateRead], dict[str, float]]:
+    def read_timed(
+        self, image: np.ndarray, near: Sequence[Box] = ()
+    ) -> tuple[list[PlateRead], dict[str, float]]:
         """`read`, plus milliseconds spent detecting, reading plates and looking at vehicles."""
         start = time.perf_counter()
         detections = self.detector.detect(image)
         detected = time.perf_counter()
         vehicles = [d for d in detections if d.is_vehicle]
         if self.detector.finds_plates:
-            reads = self.plates.read(image)
+            reads = self.plates.read(image, near=near)
             boxed = [
                 d.box
                 for d in detections

@@ -47,6 +47,26 @@ def test_decides_once_when_k_reads_agree_then_absorbs() -> None:
     assert tracker.active == 0
 
 
+def test_plates_in_view_are_those_read_in_the_last_frame() -> None:
+    tracker = PlateTracker(agree=3)
+    assert tracker.plates_in_view() == []
+    tracker.update(frame(0), [read("冀A12345", 200, 300), read("京B67890", 900, 300)])
+    assert sorted(b.x1 for b in tracker.plates_in_view()) == [200, 900]
+    # the next frame reads only the first plate: the second is no longer a place to look,
+    # though its track stays open until it has been gone for max_gap_s
+    tracker.update(frame(1), [read("冀A12345", 200, 320)])
+    assert tracker.plates_in_view() == [Box(200, 320, 350, 365)]
+    assert tracker.active == 2
+    tracker.update(frame(2), [])
+    assert tracker.plates_in_view() == []
+
+
+def test_unreadable_reads_are_no_place_to_look() -> None:
+    tracker = PlateTracker()
+    tracker.update(frame(0), [read("", 560, 300, 0.1)])
+    assert tracker.plates_in_view() == []
+
+
 def test_two_vehicles_side_by_side_are_two_tracks() -> None:
     tracker = PlateTracker(agree=2)
     decided = []

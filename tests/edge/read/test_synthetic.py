@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from edge.read import PlateReader
+from edge.read import PlateReader, PPOCRConfig, load_reader
 from edge.synth import augment, place_on_background, random_background, render_plate
+from edge.types import Box
 from tests.edge.read.conftest import needs_font
 
 CASES = [
@@ -83,3 +84,23 @@ def test_small_achromatic_plate_on_a_coloured_panel(
     assert [r.text for r in reads] == [text]
     assert reads[0].color == color
     assert reads[0].box.iou(placed.box) > 0.3
+
+
+@needs_font
+def test_a_white_plate_is_found_where_the_last_frame_saw_it() -> None:
+    """The colour finder cannot see a white plate; told where the lane's tracker saw it a
+    frame ago, the reader finds it there without any whole-frame search."""
+    reader = load_reader(PPOCRConfig(full_frame="never"))
+    rng = np.random.default_rng(4)
+    frame, placed = place_on_background(
+        render_plate("京A1234警", "white"), random_background(rng, 1080, 1920), rng, width=220
+    )
+    b = placed.box
+    moved = Box(b.x1 + 10, b.y1 - 25, b.x2 + 10, b.y2 - 25)  # where it was a frame ago
+    far = Box(100, 100, 320, 170)
+
+    assert reader.read(frame) == []
+    assert reader.read(frame, near=[far]) == []
+    reads = reader.read(frame, near=[moved])
+    assert [r.text for r in reads] == ["京A1234警"]
+    assert reads[0].box.iou(placed.box) > 0.5

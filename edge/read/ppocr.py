@@ -262,7 +262,10 @@ class PPOCRReader(PlateReader):
         return self._memo[key][1]
 
     def _recognise(self, plate: PlateLines, colour: str) -> PlateRead | None:
-        reads = [c for row in plate.rows for c in self._decode(row)]
+        rows = [self._decode(row) for row in plate.rows]
+        if not all(rows):  # each row of a double-layer plate carries characters
+            return None
+        reads = [c for row in rows for c in row]
         candidates = rank(repair(reads, colour), colour, self.config.top_n)
         best = choose(candidates, self.config.min_confidence)
         if best is None:
@@ -321,7 +324,9 @@ def _shift(read: PlateRead, area: Box) -> PlateRead:
 
 
 def _colour(image: np.ndarray, box: Box) -> str:
-    return classify(image[box.y1 : box.y2, box.x1 : box.x2]).name
+    """Background colour of the part of `box` inside the image (a line's box may reach
+    past the frame's edge, and a negative index would wrap to the far side)."""
+    return classify(image[max(0, box.y1) : box.y2, max(0, box.x1) : box.x2]).name
 
 
 def _colours(image: np.ndarray, plate: PlateLines) -> list[str]:

@@ -104,3 +104,21 @@ def test_a_white_plate_is_found_where_the_last_frame_saw_it() -> None:
     reads = reader.read(frame, near=[moved])
     assert [r.text for r in reads] == ["京A1234警"]
     assert reads[0].box.iou(placed.box) > 0.5
+
+
+@needs_font
+@pytest.mark.parametrize(("text", "color"), [("京A1234警", "white"), ("粤Z1234港", "black")])
+def test_plate_at_the_frame_edge(photo_reader: PlateReader, text: str, color: str) -> None:
+    """A plate 6 px from the frame's left edge: its detected line reaches past the edge,
+    and its colour must be judged on the part inside the frame."""
+    rng = np.random.default_rng(5)
+    background = np.full((540, 960, 3), 90, np.uint8)
+    frame, placed = place_on_background(
+        render_plate(text, color), background, rng, width=200, center=(106, 300),
+        max_tilt_deg=0.0, max_skew=0.0,
+    )  # fmt: skip
+
+    reads = photo_reader.read(frame)
+
+    assert [r.text for r in reads] == [text]
+    assert reads[0].box.iou(placed.box) > 0.5

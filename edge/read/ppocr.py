@@ -98,7 +98,7 @@ class PPOCRReader(PlateReader):
         ):
             reads += self._full_frame(view, reads, clock)
         logger.debug("%d finder regions, %d reads", len(regions), len(reads))
-        return [_shift(r, area) for r in _distinct(reads)], clock.times()
+        return [_shift(r, area, image.shape) for r in _distinct(reads)], clock.times()
 
     def read_text_lines(self, image: np.ndarray) -> list[PlateRead]:
         """Whole-frame text detection and reading, whatever `full_frame` says.
@@ -109,7 +109,10 @@ class PPOCRReader(PlateReader):
         image, _ = check_image(image, None)
         self._memo.clear()
         self._refined.clear()
-        return _distinct(self._full_frame(image, [], _Clock()))
+        whole = Box(0, 0, image.shape[1], image.shape[0])
+        return [
+            _shift(r, whole, image.shape) for r in _distinct(self._full_frame(image, [], _Clock()))
+        ]
 
     def _full_frame(
         self, view: np.ndarray, reads: list[PlateRead], clock: _Clock
@@ -142,7 +145,8 @@ class PPOCRReader(PlateReader):
             direct = warp_line(image, quad) if one_row else None
             found = self._read_direct(image, PlateLines((direct,)), clock) if direct else []
             reads += found or self._read_regions(image, [box], clock)
-        return _distinct(reads)
+        whole = Box(0, 0, image.shape[1], image.shape[0])
+        return [_shift(r, whole, image.shape) for r in _distinct(reads)]
 
     def _read_direct(self, image: np.ndarray, plate: PlateLines, clock: _Clock) -> list[PlateRead]:
         """Read a proposed plate as it is; run the detector around it only if that fails
@@ -316,11 +320,15 @@ def _hint(box: Box, area: Box) -> Box | None:
     return Box(x1 - area.x1, y1 - area.y1, x2 - area.x1, y2 - area.y1)
 
 
-def _shift(read: PlateRead, area: Box) -> PlateRead:
-    """Move a read from roi to image coordinates."""
-    b = read.box
-    box = Box(b.x1 + area.x1, b.y1 + area.y1, b.x2 + area.x1, b.y2 + area.y1)
-    return dataclasses.replace(read, box=box)
+def _shift(read: PlateRead, area: Box, shape: tuple[int, ...]) -> PlateRead:
+    """Move a read from roi to image coordinates, inside the image (a line warped with a
+    margin may reach past the frame's edge; consumers draw and crop with these boxes)."""
+    b, (height, width) = read.box, shape[:2]
+    x1, y1 = max(0, b.x1 + area.x1), max(0, b.y1 + area.y1)
+    x2, y2 = min(width, b.x2 + area.x1), min(height, b.y2 + area.y1)
+    if x2 <= x1 or y2 <= y1:
+        return read
+    return dataclasses.replace(read, box=Box(x1, y1, x2, y2))
 
 
 def _colour(image: np.ndarray, box: Box) -> str:

@@ -94,7 +94,7 @@ def judge_light(image: np.ndarray, plate: Box | None = None, body: Box | None = 
     value = scene.max(axis=1)
     reference = value
     if plate is not None:
-        reference = image[plate.y1 : plate.y2, plate.x1 : plate.x2].max(axis=2)
+        reference = image[max(0, plate.y1) : plate.y2, max(0, plate.x1) : plate.x2].max(axis=2)
     bright = float(np.percentile(reference, 98)) if reference.size else 255.0
     gain = float(np.clip(_WHITE_REFERENCE / max(bright, 1.0), _MIN_GAIN, _MAX_GAIN))
     means = scene.mean(axis=0) + 1.0

@@ -110,7 +110,7 @@ def test_a_white_plate_is_found_where_the_last_frame_saw_it() -> None:
 @pytest.mark.parametrize(("text", "color"), [("京A1234警", "white"), ("粤Z1234港", "black")])
 def test_plate_at_the_frame_edge(photo_reader: PlateReader, text: str, color: str) -> None:
     """A plate 6 px from the frame's left edge: its detected line reaches past the edge,
-    and its colour must be judged on the part inside the frame."""
+    and its colour must be judged on the part inside the frame; its box stays inside."""
     rng = np.random.default_rng(5)
     background = np.full((540, 960, 3), 90, np.uint8)
     frame, placed = place_on_background(
@@ -122,3 +122,5 @@ def test_plate_at_the_frame_edge(photo_reader: PlateReader, text: str, color: st
 
     assert [r.text for r in reads] == [text]
     assert reads[0].box.iou(placed.box) > 0.5
+    box = reads[0].box
+    assert 0 <= box.x1 < box.x2 <= frame.shape[1] and 0 <= box.y1 < box.y2 <= frame.shape[0]

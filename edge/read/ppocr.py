@@ -344,17 +344,17 @@ def _colours(image: np.ndarray, plate: PlateLines) -> list[str]:
     black Hong Kong plate on a blue car, or a white police plate on a green one, takes the
     panel's colour; its straightened row holds the plate's own background between and
     around the characters. A coloured plate outweighs its surroundings in its box, so only
-    an achromatic row colour is a second opinion (each extra colour is one more chance for
-    the grammar to accept a misread). Recognition is memoised: the second colour costs
-    only the grammar.
+    an achromatic row colour is a second opinion, and only for a box that has a plate
+    colour at all (each extra colour is one more chance for the grammar to accept a
+    misread). Recognition is memoised: the second colour costs only the grammar.
     """
+    colour = _colour(image, plate.box)
+    if colour == "unknown":  # no plate colour at all: text drawn on a photo, a sign
+        return []
     row = max(plate.rows, key=lambda r: r.image.shape[0] * r.image.shape[1]).image
     h, w = row.shape[:2]
     inner = classify(row[h // 8 : h - h // 8, w // 12 : w - w // 12]).name
-    out = [_colour(image, plate.box)]
-    if inner in _ACHROMATIC:
-        out.append(inner)
-    return [c for c in dict.fromkeys(out) if c != "unknown"]
+    return [colour, inner] if inner in _ACHROMATIC and inner != colour else [colour]
 
 
 def _distinct(reads: list[PlateRead]) -> list[PlateRead]:

@@ -26,6 +26,8 @@ _HUES: dict[str, tuple[int, int, int, int]] = {
 _WHITE_S, _WHITE_V = 60, 140
 _BLACK_V = 75
 _CHROMATIC_SHARE = 0.22  # a blue/yellow/green plate shows at least this much of its colour
+_MONO_CHROMA = 16  # channel spread (max - min, 0-255) below which a pixel has no colour
+_MONO_PERCENTILE = 99.9  # a colour frame has at least this share of colour somewhere
 _ACHROMATIC_SHARE = 0.6  # unsaturated pixels on a white or black plate
 
 
@@ -46,6 +48,21 @@ def masks(hsv: np.ndarray) -> dict[str, np.ndarray]:
     out["white"] = cv2.inRange(hsv, (0, 0, _WHITE_V), (180, _WHITE_S - 1, 255))
     out["black"] = cv2.inRange(hsv, (0, 0, 0), (180, 255, _BLACK_V - 1))
     return out
+
+
+def monochrome(image: np.ndarray) -> bool:
+    """Whether a frame carries no colour at all: an infrared night camera, a grey feed.
+
+    Plates are still legible there, but a blue plate reads as black and a red car as
+    grey, so neither colour may be reported as seen. Any colour scene has a few coloured
+    pixels (paint, signs, lane markings, sensor noise in shadows); a grey frame has none
+    beyond JPEG's rounding.
+    """
+    height, width = image.shape[:2]
+    step = max(1, int(np.sqrt(height * width / (128 * 128))))
+    small = image[::step, ::step].astype(np.int16)
+    spread = small.max(axis=2) - small.min(axis=2)
+    return float(np.percentile(spread, _MONO_PERCENTILE)) < _MONO_CHROMA
 
 
 def classify(region: np.ndarray) -> PlateColour:

@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from edge.read.base import PlateReader, StageTimes, check_image
-from edge.read.colour import classify
+from edge.read.colour import classify, monochrome
 from edge.read.config import PPOCRConfig
 from edge.read.decode import CharRead, CTCDecoder
 from edge.read.grammar import choose, plate_color, rank, repair
@@ -61,10 +61,18 @@ class PPOCRReader(PlateReader):
         self._memo: dict[int, tuple[np.ndarray, list[CharRead]]] = {}
         # per-read (region, crop) pairs the detector has already refined at full resolution
         self._refined: list[tuple[Box, Box]] = []
+        # per-read: the frame has no colour (infrared), so no measured plate colour is real
+        self._mono = False
         # first runs allocate and tune kernels; pay for that here, not on the first frame
         self._det(np.zeros((64, 64, 3), np.uint8))
         self._rec(np.zeros((48, 160, 3), np.uint8))
         logger.info("PP-OCRv4 reader loaded from %s (%d threads)", config.model_dir, config.threads)
+
+    def _begin(self, image: np.ndarray) -> None:
+        """Reset what one read keeps: recognised lines, refined crops, the frame's colour."""
+        self._memo.clear()
+        self._refined.clear()
+        self._mono = monochrome(image)
 
     def read_timed(
         self, image: np.ndarray, roi: Box | None = None, near: Sequence[Box] = ()
@@ -72,8 +80,7 @@ class PPOCRReader(PlateReader):
         image, area = check_image(image, roi)
         view = image[area.y1 : area.y2, area.x1 : area.x2]
         clock = _Clock()
-        self._memo.clear()
-        self._refined.clear()
+        self._begin(image)  # the frame, not the roi: colour is a property of the camera
         regions = find_plates(
             view, max_side=self.config.finder_side, limit=self.config.max_candidates
         )
@@ -107,8 +114,7 @@ class PPOCRReader(PlateReader):
         but could not read it any cheaper way.
         """
         image, _ = check_image(image, None)
-        self._memo.clear()
-        self._refined.clear()
+        self._begin(image)
         whole = Box(0, 0, image.shape[1], image.shape[0])
         return [
             _shift(r, whole, image.shape) for r in _distinct(self._full_frame(image, [], _Clock()))
@@ -131,8 +137,7 @@ class PPOCRReader(PlateReader):
         """
         image, _ = check_image(image, None)
         clock = _Clock()
-        self._memo.clear()
-        self._refined.clear()
+        self._begin(image)
         reads: list[PlateRead] = []
         for box in boxes:
             if box.width < 8 or box.height < 4:
@@ -278,7 +283,7 @@ class PPOCRReader(PlateReader):
             text=best.text,
             confidence=best.confidence,
             box=plate.box,
-            color=plate_color(best.text, colour),
+            color=plate_color(best.text, "unknown" if self._mono else colour),
             layers=len(plate.rows),
             char_confidences=best.char_confidences,
             candidates=tuple((c.text, c.confidence) for c in candidates if c.valid),

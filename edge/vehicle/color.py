@@ -5,7 +5,8 @@ frame's exposure is normalised, and the names vote. Grilles, tyres, shadows and 
 dark or grey on every car, so a hue that holds a fair share of the region wins over them;
 the plate itself is masked out so a blue plate never makes a blue car. The light is judged
 on the whole frame: at night or under a strong colour cast the estimate is marked
-doubtful, and a doubtful colour must never be the only reason to stop anyone.
+doubtful, and a doubtful colour must never be the only reason to stop anyone. So is every
+colour of a frame with no colour in it (an infrared camera at night).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import cv2
 import numpy as np
 
 from checkpoint.vehicles import VehicleColor
+from edge.read.colour import monochrome
 from edge.types import Box
 
 logger = logging.getLogger(__name__)
@@ -68,10 +70,12 @@ class Light:
     gain: float
     night: bool
     cast: bool
+    mono: bool = False
+    """The frame has no colour at all (infrared at night, a grey feed)."""
 
     @property
     def doubtful(self) -> bool:
-        return self.night or self.cast
+        return self.night or self.cast or self.mono
 
 
 def judge_light(image: np.ndarray, plate: Box | None = None, body: Box | None = None) -> Light:
@@ -100,7 +104,7 @@ def judge_light(image: np.ndarray, plate: Box | None = None, body: Box | None = 
     means = scene.mean(axis=0) + 1.0
     cast = float(means.max() / means.min()) > _MAX_CAST
     night = float(np.median(value)) < _NIGHT_V
-    return Light(gain, night, cast)
+    return Light(gain, night, cast, monochrome(image))
 
 
 def body_region(shape: tuple[int, ...], plate: Box | None, vehicle: Box | None) -> Box | None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
 from edge.read import PlateReader, PPOCRConfig, load_reader
+from edge.read.colour import monochrome
 from edge.synth import augment, place_on_background, random_background, render_plate
 from edge.types import Box
 from tests.edge.read.conftest import needs_font
@@ -124,3 +126,33 @@ def test_plate_at_the_frame_edge(photo_reader: PlateReader, text: str, color: st
     assert reads[0].box.iou(placed.box) > 0.5
     box = reads[0].box
     assert 0 <= box.x1 < box.x2 <= frame.shape[1] and 0 <= box.y1 < box.y2 <= frame.shape[0]
+
+
+def test_monochrome_frames() -> None:
+    rng = np.random.default_rng(6)
+    colour = random_background(rng, 540, 960)
+    grey = cv2.cvtColor(cv2.cvtColor(colour, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+    _, jpeg = cv2.imencode(".jpg", grey, [cv2.IMWRITE_JPEG_QUALITY, 60])
+    assert not monochrome(colour)
+    assert monochrome(grey)
+    decoded = cv2.imdecode(jpeg, cv2.IMREAD_COLOR)
+    assert decoded is not None
+    assert monochrome(decoded)
+    # one small coloured thing (a sign, a tail light) makes a colour camera's frame
+    grey[100:140, 200:260] = (30, 30, 200)
+    assert not monochrome(grey)
+
+
+@needs_font
+def test_plate_colour_is_unknown_on_a_grey_frame(photo_reader: PlateReader) -> None:
+    """The text of a blue plate is read on an infrared frame; its colour is not reported
+    as the black it looks, while a police plate keeps the white its kind has."""
+    rng = np.random.default_rng(7)
+    reads = {}
+    for text, color in (("京A12345", "blue"), ("京A1234警", "white")):
+        frame, _ = place_on_background(
+            render_plate(text, color), random_background(rng, 540, 960), rng, width=200
+        )
+        grey = cv2.cvtColor(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+        reads[text] = [(r.text, r.color) for r in photo_reader.read(grey)]
+    assert reads == {"京A12345": [("京A12345", "unknown")], "京A1234警": [("京A1234警", "white")]}

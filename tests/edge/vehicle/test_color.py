@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import pytest
 
 from checkpoint.vehicles import VehicleColor, colors_contradict
@@ -53,6 +54,21 @@ def test_night_and_colour_casts_are_doubtful(
     assert reads, "the plate is still legible"
     assert reads[0].vehicle is not None
     assert reads[0].vehicle.color_doubtful
+
+
+@needs_font
+@pytest.mark.parametrize("paint", ["red", "blue", "white"])
+def test_an_infrared_frame_has_no_colour(reader: PlateReader, paint: str) -> None:
+    """An infrared night camera gives grey frames: the plate is legible, but a blue plate
+    looks black and a red car grey, so neither colour may count as seen (a registered red
+    car must not become a "possible cloned plate" at night)."""
+    image = cv2.cvtColor(cv2.cvtColor(vehicle_frame("冀A12345", paint), cv2.COLOR_BGR2GRAY),
+                         cv2.COLOR_GRAY2BGR)  # fmt: skip
+    (read,) = add_looks(image, reader.read(image))
+    assert read.text == "冀A12345"
+    assert read.color == "unknown"
+    assert read.vehicle is not None
+    assert read.vehicle.color_doubtful
 
 
 @needs_font

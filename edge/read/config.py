@@ -40,6 +40,13 @@ class PPOCRConfig(BaseModel):
         "(or up to 10% fewer, where that makes the factor a whole number: 1080p runs at 1/3); "
         "0 is the same as full_frame=never",
     )
+    sweep_tiles: Literal[0, 2, 4, 6, 9] = Field(
+        9,
+        description="full_frame=when_no_plate: when the colour finder has read a plate, "
+        "whole-frame detection still runs on one of this many tiles of the frame per read, "
+        "in turn, so a white or black plate beside a coloured one is found within as many "
+        "frames (then the tracker's hints keep it cheap); 0 turns the sweep off",
+    )
     finder_side: int = Field(
         960, ge=320, le=4096, description="longest side the colour plate finder works at, px"
     )

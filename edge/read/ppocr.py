@@ -12,6 +12,7 @@ physical plate from a string another program drew on the photo.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import logging
 import math
 import time
@@ -45,7 +46,7 @@ _MIN_PARTIAL = 3  # plate characters a direct read needs before the detector is 
 _ACHROMATIC = frozenset({"white", "black"})
 _TWO_ROW_COLOURS = frozenset({"yellow", "white", "green", "black"})  # never blue
 _MAX_DOUBLE_ASPECT = 2.4  # a one-row plate line is wider than this
-_HINT_GROW = (0.3, 1.0)  # a previous plate box grows by this share of its width, height
+_HINT_GROW = (0.3, 1.5)  # how far a plate moves between frames, in its width and height
 _SEEN = 0.9  # a region this much inside an already refined crop is not detected again
 
 
@@ -63,6 +64,8 @@ class PPOCRReader(PlateReader):
         self._refined: list[tuple[Box, Box]] = []
         # per-read: the frame has no colour (infrared), so no measured plate colour is real
         self._mono = False
+        # across reads: which tile of the frame the lane-mode sweep searches next
+        self._sweep = itertools.count()
         # first runs allocate and tune kernels; pay for that here, not on the first frame
         self._det(np.zeros((64, 64, 3), np.uint8))
         self._rec(np.zeros((48, 160, 3), np.uint8))
@@ -96,14 +99,23 @@ class PPOCRReader(PlateReader):
         # a plate the finder cannot see (white, black) was probably read in the last frame
         # close to where it is now: the detector around that spot costs a fraction of the
         # whole-frame search it saves. A hint with a read nearby is that plate, moved.
-        hints = [h for box in near if (h := _hint(box, area)) is not None]
-        hints = [h for h in hints if not any(h.holds_centre_of(r.box, margin=1.0) for r in reads)]
+        hints = [h for box in near if (h := _into(box, area)) is not None]
+        hints = [
+            h
+            for h in hints
+            if not any(_grow(h, _HINT_GROW).holds_centre_of(r.box, margin=1.0) for r in reads)
+        ]
         if hints:
-            reads += self._read_regions(view, hints, clock)
+            reads += self._read_regions(view, hints, clock, grow=_HINT_GROW)
         if self.config.full_frame == "always" or (
             self.config.full_frame == "when_no_plate" and not reads
         ):
             reads += self._full_frame(view, reads, clock)
+        elif self.config.full_frame == "when_no_plate" and self.config.sweep_tiles:
+            # a plate was read, but a white or black one may stand beside it: search one
+            # tile of the frame per read, in turn
+            tile = _tile(view.shape, next(self._sweep), self.config.sweep_tiles)
+            reads += self._full_frame(view, reads, clock, tile)
         logger.debug("%d finder regions, %d reads", len(regions), len(reads))
         return [_shift(r, area, image.shape) for r in _distinct(reads)], clock.times()
 
@@ -121,9 +133,9 @@ class PPOCRReader(PlateReader):
         ]
 
     def _full_frame(
-        self, view: np.ndarray, reads: list[PlateRead], clock: _Clock
+        self, view: np.ndarray, reads: list[PlateRead], clock: _Clock, tile: Box | None = None
     ) -> list[PlateRead]:
-        found = self._detect_frame(view)
+        found = self._detect_frame(view, tile)
         found = [p for p in found if not any(r.box.holds_centre_of(p.box) for r in reads)]
         clock.lap("localise")
         # coarse lines are too loose to read well: detect again around each
@@ -163,14 +175,19 @@ class PPOCRReader(PlateReader):
         return reads
 
     def _read_regions(
-        self, image: np.ndarray, regions: list[Box], clock: _Clock
+        self,
+        image: np.ndarray,
+        regions: list[Box],
+        clock: _Clock,
+        grow: tuple[float, float] = (0.0, 0.0),
     ) -> list[PlateRead]:
-        """Refine each region to exact plate lines with the detector, then read them."""
+        """Refine each region to exact plate lines with the detector, then read them
+        (`grow`: how far the plate may have moved, as in `_refine`)."""
         plates: list[PlateLines] = []
         for region in regions:
             if self._was_refined(region):
                 continue
-            for plate in self._split_mismatched(image, self._refine(image, region)):
+            for plate in self._split_mismatched(image, self._refine(image, region, grow)):
                 if _plate_shaped(plate) and all(
                     plate.box.iou(p.box) < _SAME_LINES_IOU for p in plates
                 ):
@@ -180,9 +197,10 @@ class PPOCRReader(PlateReader):
         clock.lap("recognise")
         return reads
 
-    def _detect_frame(self, image: np.ndarray) -> list[PlateLines]:
-        """Plate-coloured text lines (or row pairs) of the whole image, widest first,
-        detected on a copy scaled down to `det_pixels`."""
+    def _detect_frame(self, image: np.ndarray, tile: Box | None = None) -> list[PlateLines]:
+        """Plate-coloured text lines (or row pairs) of the whole image (or of one `tile`
+        of it), widest first, detected at the scale that brings the whole image down to
+        `det_pixels`."""
         if self.config.det_pixels == 0:
             return []
         h, w = image.shape[:2]
@@ -190,27 +208,37 @@ class PPOCRReader(PlateReader):
         whole = 1.0 / math.ceil(1.0 / scale - 1e-6)
         if whole >= _SNAP_SCALE * scale:  # a whole-number factor: exact and fast averaging
             scale = whole
-        small = shrink(image, scale)
-        lines = [line for q in self._det(small) if (line := warp_line(image, q / scale))]
+        tile = tile or Box(0, 0, w, h)
+        small = shrink(image[tile.y1 : tile.y2, tile.x1 : tile.x2], scale)
+        offset = np.array([tile.x1, tile.y1], np.float32)
+        lines = [line for q in self._det(small) if (line := warp_line(image, q / scale + offset))]
         found = [p for p in group_rows(image, lines) if _colour(image, p.box) != "unknown"]
         return sorted(found, key=lambda p: -p.box.width)[: self.config.max_plates]
 
-    def _refine(self, image: np.ndarray, box: Box) -> list[PlateLines]:
+    def _refine(
+        self, image: np.ndarray, box: Box, grow: tuple[float, float] = (0.0, 0.0)
+    ) -> list[PlateLines]:
         """Detect again at full resolution around a coarse region: exact rows, the top row
-        of a double-layer plate, characters the coarse box cut off."""
+        of a double-layer plate, characters the coarse box cut off.
+
+        `grow` (shares of the box's width and height) widens the search for a plate seen
+        there in an earlier frame, which has moved since; the crop is still sized by the
+        plate's own box, so its text is detected at the same scale.
+        """
         h, w = image.shape[:2]
+        reach = _grow(box, grow)
         # a colour blob may be part of a plate: widen it to a whole plate for its height
         pad_x = round(max(box.width * _PAD_X, (_PLATE_ASPECT * box.height - box.width) / 2)) + 4
-        x1, x2 = max(0, box.x1 - pad_x), min(w, box.x2 + pad_x)
-        y1 = max(0, box.y1 - round(box.height * _PAD_TOP) - 4)
-        y2 = min(h, box.y2 + round(box.height * _PAD_Y) + 4)
+        x1, x2 = max(0, reach.x1 - pad_x), min(w, reach.x2 + pad_x)
+        y1 = max(0, reach.y1 - round(box.height * _PAD_TOP) - 4)
+        y2 = min(h, reach.y2 + round(box.height * _PAD_Y) + 4)
         crop = image[y1:y2, x1:x2]
-        self._refined.append((box, Box(x1, y1, x2, y2)))
+        self._refined.append((reach, Box(x1, y1, x2, y2)))
         scale = min(self.config.det_height / crop.shape[0], _MAX_DET_WIDTH / crop.shape[1])
         scaled = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR)
         quads = [q / scale + (x1, y1) for q in self._det(scaled)]
         lines = [line for q in quads if (line := warp_line(image, q))]
-        return [p for p in group_rows(image, lines) if box.holds_centre_of(p.box, margin=0.5)]
+        return [p for p in group_rows(image, lines) if reach.holds_centre_of(p.box, margin=0.5)]
 
     def _was_refined(self, region: Box) -> bool:
         """Whether refining `region` would repeat an earlier refine of this read.
@@ -314,15 +342,35 @@ def _plate_shaped(plate: PlateLines) -> bool:
     return len(plate.rows) == 1 or _TOP_ASPECT[0] <= plate.rows[0].aspect <= _TOP_ASPECT[1]
 
 
-def _hint(box: Box, area: Box) -> Box | None:
-    """A plate box from the previous frame, grown by how far a plate moves between frames,
-    in `area` coordinates; None when it lies outside `area`."""
-    gx, gy = round(box.width * _HINT_GROW[0]), round(box.height * _HINT_GROW[1])
-    x1, y1 = max(area.x1, box.x1 - gx), max(area.y1, box.y1 - gy)
-    x2, y2 = min(area.x2, box.x2 + gx), min(area.y2, box.y2 + gy)
+_GRIDS = {2: (2, 1), 4: (2, 2), 6: (3, 2), 9: (3, 3)}  # sweep tiles -> columns, rows
+_TILE_OVERLAP = (1 / 6, 1 / 6)  # of the frame's width, height: a plate on a seam is whole
+
+
+def _tile(shape: tuple[int, ...], index: int, tiles: int) -> Box:
+    """Tile `index` (taken modulo `tiles`) of a grid over a frame, grown into its
+    neighbours so that a plate lying across a seam is whole in one of them."""
+    height, width = shape[:2]
+    cols, rows = _GRIDS[tiles]
+    col, row = index % tiles % cols, index % tiles // cols
+    gx, gy = round(width * _TILE_OVERLAP[0] / 2), round(height * _TILE_OVERLAP[1] / 2)
+    x1, x2 = col * width // cols - gx, (col + 1) * width // cols + gx
+    y1, y2 = row * height // rows - gy, (row + 1) * height // rows + gy
+    return Box(max(0, x1), max(0, y1), min(width, x2), min(height, y2))
+
+
+def _into(box: Box, area: Box) -> Box | None:
+    """`box` in `area` coordinates, clipped to it; None when it lies outside `area`."""
+    x1, y1 = max(area.x1, box.x1), max(area.y1, box.y1)
+    x2, y2 = min(area.x2, box.x2), min(area.y2, box.y2)
     if x2 - x1 < 8 or y2 - y1 < 4:
         return None
     return Box(x1 - area.x1, y1 - area.y1, x2 - area.x1, y2 - area.y1)
+
+
+def _grow(box: Box, grow: tuple[float, float]) -> Box:
+    """`box` grown on every side by the given shares of its width and height."""
+    gx, gy = round(box.width * grow[0]), round(box.height * grow[1])
+    return Box(box.x1 - gx, box.y1 - gy, box.x2 + gx, box.y2 + gy)
 
 
 def _shift(read: PlateRead, area: Box, shape: tuple[int, ...]) -> PlateRead:

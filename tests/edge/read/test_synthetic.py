@@ -9,7 +9,8 @@ import pytest
 from edge.read import PlateReader, PPOCRConfig, load_reader
 from edge.read.colour import monochrome
 from edge.synth import augment, place_on_background, random_background, render_plate
-from edge.types import Box
+from edge.track import PlateTracker
+from edge.types import Box, Frame
 from tests.edge.read.conftest import needs_font
 
 CASES = [
@@ -156,3 +157,32 @@ def test_plate_colour_is_unknown_on_a_grey_frame(photo_reader: PlateReader) -> N
         grey = cv2.cvtColor(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
         reads[text] = [(r.text, r.color) for r in photo_reader.read(grey)]
     assert reads == {"京A12345": [("京A12345", "unknown")], "京A1234警": [("京A1234警", "white")]}
+
+
+@needs_font
+def test_a_black_plate_beside_a_blue_one_is_found_by_the_sweep() -> None:
+    """In lane mode a read plate skips the whole-frame search, so a black (or white) plate
+    beside a blue one would never be read; the sweep searches one tile per frame and finds
+    it within a round of tiles, after which the tracker's hints keep it every frame."""
+    rng = np.random.default_rng(8)
+    frame, _ = place_on_background(
+        render_plate("京A12345", "blue"), random_background(rng, 1080, 1920), rng,
+        width=220, center=(600, 700),
+    )  # fmt: skip
+    frame, _ = place_on_background(
+        render_plate("粤Z1234港", "black"), frame, rng, width=220, center=(1400, 650)
+    )
+    seen: dict[int, list[list[str]]] = {}
+    for tiles in (0, 9):
+        reader = load_reader(PPOCRConfig(sweep_tiles=tiles))  # type: ignore[arg-type]
+        tracker = PlateTracker()
+        seen[tiles] = []
+        for i in range(12):
+            reads = reader.read(frame, near=tracker.plates_in_view())
+            tracker.update(Frame(image=frame, index=i, timestamp=i / 10), reads)
+            seen[tiles].append(sorted(r.text for r in reads))
+
+    assert all(texts == ["京A12345"] for texts in seen[0])
+    first = next(i for i, texts in enumerate(seen[9]) if "粤Z1234港" in texts)
+    assert first < 9
+    assert all(texts == ["京A12345", "粤Z1234港"] for texts in seen[9][first:]), seen[9]

@@ -6,8 +6,10 @@
 Scoring (plates-dev/SOURCES.md): exact-match accuracy over `legible=yes` plates; a read
 matching no label on an image whose plates are all `legible=yes` is a false read (a
 vehicle listed with no plate text is not a read). The
-reader never sees the labels; they are compared with its output afterwards. Prints one
-markdown table per reader mode, plus the misses and false reads with `--details`.
+reader never sees the labels; they are compared with its output afterwards. Besides each
+reader mode on single reads, a lane is shown each photo for `--lane-frames` frames (9), as
+a camera sees a vehicle standing in view, and its decided passages are scored. Prints one
+markdown table, plus the misses and false reads with `--details`.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from checkpoint.paths import default_data_dir
 from edge.app import Reader
 from edge.read import PPOCRConfig, load_reader
 from edge.read.images import load_image
+from edge.track import PlateTracker
+from edge.types import Frame
 from edge.vehicle.first import load_lane_reader
 
 logger = logging.getLogger(__name__)
@@ -53,15 +57,41 @@ def evaluate(folder: Path, labels: dict[str, list[dict[str, str]]], reader: Read
         # those are not plate reads, right or false
         texts = {read.text for read in reader.read(image) if read.text}
         score.ms.append((time.perf_counter() - start) * 1000)
-        wanted = [row["plate"] for row in rows if row["legible"] == "yes"]
-        score.legible += len(wanted)
-        score.exact += sum(plate in texts for plate in wanted)
-        score.misses += [f"{name}: {plate}" for plate in wanted if plate not in texts]
-        if all(row["legible"] == "yes" for row in rows):
-            false = texts - {row["plate"] for row in rows}
-            score.false_reads += len(false)
-            score.false += [f"{name}: {text}" for text in sorted(false)]
+        _judge(score, name, rows, texts)
     return score
+
+
+def evaluate_lane(
+    folder: Path, labels: dict[str, list[dict[str, str]]], reader: Reader, frames: int
+) -> Score:
+    """Show every image to a lane for `frames` frames, as a camera would see a vehicle
+    standing in view: the tracker passes its hints from frame to frame and votes, and the
+    texts scored are those of the passages it decides. Latency is per frame."""
+    score = Score()
+    for name, rows in sorted(labels.items()):
+        image = load_image(folder / name)
+        tracker = PlateTracker()
+        decided = []
+        for i in range(frames):
+            start = time.perf_counter()
+            reads = reader.read(image, near=tracker.plates_in_view())
+            score.ms.append((time.perf_counter() - start) * 1000)
+            decided += tracker.update(Frame(image=image, index=i, timestamp=i / 10), reads)
+        decided += tracker.flush()
+        _judge(score, name, rows, {d.vote.text for d in decided if d.vote.text})
+    return score
+
+
+def _judge(score: Score, name: str, rows: list[dict[str, str]], texts: set[str]) -> None:
+    """Add one image's reads to `score`: legible plates found, reads matching no plate."""
+    wanted = [row["plate"] for row in rows if row["legible"] == "yes"]
+    score.legible += len(wanted)
+    score.exact += sum(plate in texts for plate in wanted)
+    score.misses += [f"{name}: {plate}" for plate in wanted if plate not in texts]
+    if all(row["legible"] == "yes" for row in rows):
+        false = texts - {row["plate"] for row in rows}
+        score.false_reads += len(false)
+        score.false += [f"{name}: {text}" for text in sorted(false)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,19 +105,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--detector", help="also score vehicle-first reading with this detector (name or file)"
     )
+    parser.add_argument(
+        "--lane-frames",
+        type=int,
+        default=9,
+        help="also score a lane shown each photo for this many frames (0: skip)",
+    )
     args = parser.parse_args(argv)
     labels = load_labels(args.labels)
     rows = []
-    readers: list[tuple[str, Reader]] = []
+    readers: list[tuple[str, Reader, int]] = []
     for mode in args.mode or MODES:
         extra = {} if args.det_pixels is None else {"det_pixels": args.det_pixels}
         config = PPOCRConfig(full_frame=mode, threads=args.threads, **extra)  # type: ignore[arg-type]
-        readers.append((f"full_frame={mode}", load_reader(config)))
+        readers.append((f"full_frame={mode}", load_reader(config), 0))
+    if args.lane_frames:
+        extra = {} if args.det_pixels is None else {"det_pixels": args.det_pixels}
+        config = PPOCRConfig(threads=args.threads, **extra)  # type: ignore[arg-type]
+        name = f"lane, {args.lane_frames} frames per photo"
+        readers.append((name, load_reader(config), args.lane_frames))
     if args.detector:
         lane = load_lane_reader(args.detector, default_data_dir(), threads=args.threads)
-        readers.append((f"vehicle-first ({args.detector})", lane))
-    for mode, reader in readers:
-        score = evaluate(args.folder, labels, reader)
+        readers.append((f"vehicle-first ({args.detector})", lane, 0))
+    for mode, reader, frames in readers:
+        if frames:
+            score = evaluate_lane(args.folder, labels, reader, frames)
+        else:
+            score = evaluate(args.folder, labels, reader)
         p50, p95, p99 = percentiles(score.ms)
         accuracy = 100 * score.exact / max(score.legible, 1)
         rows.append(

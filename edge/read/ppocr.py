@@ -233,7 +233,8 @@ class PPOCRReader(PlateReader):
         y1 = max(0, reach.y1 - round(box.height * _PAD_TOP) - 4)
         y2 = min(h, reach.y2 + round(box.height * _PAD_Y) + 4)
         crop = image[y1:y2, x1:x2]
-        self._refined.append((reach, Box(x1, y1, x2, y2)))
+        if grow == (0.0, 0.0):  # a widened search ran at a coarser scale: not the same
+            self._refined.append((box, Box(x1, y1, x2, y2)))
         scale = min(self.config.det_height / crop.shape[0], _MAX_DET_WIDTH / crop.shape[1])
         scaled = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR)
         quads = [q / scale + (x1, y1) for q in self._det(scaled)]

@@ -27,7 +27,9 @@ def read(text: str, x: int, y: int, confidence: float = 0.9) -> PlateRead:
         ("冀A12345", "冀A1Z345", 6 / 7),
         ("冀A12345", "京B99999", 0.0),
         ("", "冀A12345", 0.5),
-        ("冀A12345", "冀A123456", 0.2),
+        ("冀A12345", "冀A123456", 7 / 8),  # one character too many at the end
+        ("SN6497", "SN06497", 6 / 7),  # one inserted inside
+        ("冀A12345", "冀B123456", 0.2),  # one longer, and not by one insertion
     ],
 )
 def test_text_affinity(a: str, b: str, expected: float) -> None:
@@ -65,6 +67,16 @@ def test_unreadable_reads_are_no_place_to_look() -> None:
     tracker = PlateTracker()
     tracker.update(frame(0), [read("", 560, 300, 0.1)])
     assert tracker.plates_in_view() == []
+
+
+def test_a_misread_with_one_character_more_joins_the_track() -> None:
+    """A frame that reads a rivet as a character must not become a passage of its own."""
+    tracker = PlateTracker(agree=3, max_gap_s=0.5)
+    decided = []
+    for i, text in enumerate(["SN6497", "SN06497", "SN6497", "SN6497"]):
+        decided += tracker.update(frame(i), [read(text, 560, 300 + 5 * i)])
+    decided += tracker.flush()
+    assert [(d.vote.text, d.reads) for d in decided] == [("SN6497", 4)]
 
 
 def test_two_vehicles_side_by_side_are_two_tracks() -> None:

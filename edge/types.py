@@ -49,9 +49,17 @@ class Box:
 
     def share_inside(self, outer: Box) -> float:
         """Fraction of this box's area that lies inside `outer` (0.0 to 1.0)."""
-        ix = max(0, min(self.x2, outer.x2) - max(self.x1, outer.x1))
-        iy = max(0, min(self.y2, outer.y2) - max(self.y1, outer.y1))
-        return ix * iy / (self.width * self.height)
+        common = self.intersection(outer)
+        return common.width * common.height / (self.width * self.height) if common else 0.0
+
+    def intersection(self, other: Box) -> Box | None:
+        """The part of this box inside `other`; None when they do not overlap."""
+        x1, y1 = max(self.x1, other.x1), max(self.y1, other.y1)
+        x2, y2 = min(self.x2, other.x2), min(self.y2, other.y2)
+        return Box(x1, y1, x2, y2) if x2 > x1 and y2 > y1 else None
+
+    def moved(self, dx: int, dy: int) -> Box:
+        return Box(self.x1 + dx, self.y1 + dy, self.x2 + dx, self.y2 + dy)
 
     def iou(self, other: Box) -> float:
         ix = max(0, min(self.x2, other.x2) - max(self.x1, other.x1))

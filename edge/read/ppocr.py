@@ -360,12 +360,11 @@ def _tile(shape: tuple[int, ...], index: int, tiles: int) -> Box:
 
 
 def _into(box: Box, area: Box) -> Box | None:
-    """`box` in `area` coordinates, clipped to it; None when it lies outside `area`."""
-    x1, y1 = max(area.x1, box.x1), max(area.y1, box.y1)
-    x2, y2 = min(area.x2, box.x2), min(area.y2, box.y2)
-    if x2 - x1 < 8 or y2 - y1 < 4:
+    """`box` in `area` coordinates, clipped to it; None when too little of it is inside."""
+    inside = box.intersection(area)
+    if inside is None or inside.width < 8 or inside.height < 4:
         return None
-    return Box(x1 - area.x1, y1 - area.y1, x2 - area.x1, y2 - area.y1)
+    return inside.moved(-area.x1, -area.y1)
 
 
 def _grow(box: Box, grow: tuple[float, float]) -> Box:
@@ -377,12 +376,9 @@ def _grow(box: Box, grow: tuple[float, float]) -> Box:
 def _shift(read: PlateRead, area: Box, shape: tuple[int, ...]) -> PlateRead:
     """Move a read from roi to image coordinates, inside the image (a line warped with a
     margin may reach past the frame's edge; consumers draw and crop with these boxes)."""
-    b, (height, width) = read.box, shape[:2]
-    x1, y1 = max(0, b.x1 + area.x1), max(0, b.y1 + area.y1)
-    x2, y2 = min(width, b.x2 + area.x1), min(height, b.y2 + area.y1)
-    if x2 <= x1 or y2 <= y1:
-        return read
-    return dataclasses.replace(read, box=Box(x1, y1, x2, y2))
+    box = read.box.moved(area.x1, area.y1)
+    inside = box.intersection(Box(0, 0, shape[1], shape[0]))
+    return dataclasses.replace(read, box=inside or box)
 
 
 def _colour(image: np.ndarray, box: Box) -> str:

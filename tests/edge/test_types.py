@@ -36,3 +36,14 @@ def test_a_box_lies_wholly_inside_itself_and_any_box_around_it(box: Box) -> None
 def test_share_inside_counts_the_overlapping_part() -> None:
     assert Box(0, 0, 100, 10).share_inside(Box(50, 0, 200, 10)) == 0.5
     assert Box(0, 0, 100, 10).share_inside(Box(100, 0, 200, 10)) == 0.0
+
+
+@given(boxes(), boxes())
+def test_intersection_lies_in_both_boxes(a: Box, b: Box) -> None:
+    common = a.intersection(b)
+    if common is None:
+        assert a.share_inside(b) == 0.0
+    else:
+        assert common.share_inside(a) == 1.0 and common.share_inside(b) == 1.0
+        assert common == b.intersection(a)
+    assert a.moved(3, -2).moved(-3, 2) == a

@@ -115,12 +115,11 @@ def main(argv: list[str] | None = None) -> int:
     labels = load_labels(args.labels)
     rows = []
     readers: list[tuple[str, Reader, int]] = []
+    extra = {} if args.det_pixels is None else {"det_pixels": args.det_pixels}
     for mode in args.mode or MODES:
-        extra = {} if args.det_pixels is None else {"det_pixels": args.det_pixels}
         config = PPOCRConfig(full_frame=mode, threads=args.threads, **extra)  # type: ignore[arg-type]
         readers.append((f"full_frame={mode}", load_reader(config), 0))
     if args.lane_frames:
-        extra = {} if args.det_pixels is None else {"det_pixels": args.det_pixels}
         config = PPOCRConfig(threads=args.threads, **extra)  # type: ignore[arg-type]
         name = f"lane, {args.lane_frames} frames per photo"
         readers.append((name, load_reader(config), args.lane_frames))

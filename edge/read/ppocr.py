@@ -273,14 +273,12 @@ class PPOCRReader(PlateReader):
         both rows of a double-layer plate merged by the detector, so it is cut into rows
         before it is read whole (one recognition saved on every lorry plate).
         """
+        line = plate.rows[0]
+        squat = len(plate.rows) == 1 and line.aspect < _MAX_DOUBLE_ASPECT
+        rows: PlateLines | None = None  # cut once: a fresh warp would be recognised again
         for colour in _colours(image, plate):
-            line = plate.rows[0]
-            if (
-                len(plate.rows) == 1
-                and colour in _TWO_ROW_COLOURS
-                and line.aspect < _MAX_DOUBLE_ASPECT
-            ):
-                rows = split_rows(image, line)
+            if squat and colour in _TWO_ROW_COLOURS:
+                rows = rows or split_rows(image, line)
                 read = self._recognise(rows, colour) if rows is not None else None
                 if read is not None:
                     return [read]

@@ -24,17 +24,23 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     parser.add_argument("paths", nargs="+", type=Path, metavar="IMAGE_OR_DIR")
     parser.add_argument("--json", action="store_true", help="one JSON object per image")
     parser.add_argument("--threads", type=int, default=2, help="onnxruntime threads (default 2)")
+    parser.add_argument(
+        "--detector",
+        metavar="NAME_OR_FILE",
+        help="vehicle detector (e.g. coco-yolov5s; see 'checkpoint models list'): plates are "
+        "read inside vehicle boxes and vehicles with no readable plate are listed",
+    )
     parser.set_defaults(run=run, needs_client=False)
 
 
 def run(args: argparse.Namespace) -> int:
     """Read every image; exit 1 if any could not be read, else 0."""
-    from edge.read import PPOCRConfig, load_reader
+    from checkpoint.paths import default_data_dir
     from edge.read.images import expand, load_image
+    from edge.vehicle.first import load_lane_reader
     from edge.vehicle.look import add_looks
 
-    # stills get one chance and may hold several plates: always detect on the whole frame
-    reader = load_reader(PPOCRConfig(threads=args.threads, full_frame="always"))
+    reader = load_lane_reader(args.detector, default_data_dir(), threads=args.threads, stills=True)
     failed = 0
     for path in expand(args.paths):
         try:
@@ -78,14 +84,22 @@ def vehicle_json(look: VehicleLook | None) -> dict[str, object] | None:
 
 
 def _result_line(path: Path, reads: list[PlateRead], ms: float, *, as_json: bool) -> str:
+    plates = [r for r in reads if r.text]
+    # a detector's vehicle with no legible plate comes as a read without text
+    vehicles = [r.vehicle for r in reads if not r.text and r.vehicle is not None]
     if as_json:
-        plates = [plate_json(r) for r in reads]
         return json.dumps(
-            {"image": str(path), "plates": plates, "vehicles": [], "ms": round(ms, 1)},
+            {
+                "image": str(path),
+                "plates": [plate_json(r) for r in plates],
+                "vehicles": [vehicle_json(v) for v in vehicles],
+                "ms": round(ms, 1),
+            },
             ensure_ascii=False,
         )
-    found = ", ".join(f"{r.text} ({r.color}, {r.confidence:.2f})" for r in reads) or "no plate"
-    return f"{path}: {found} [{ms:.0f} ms]"
+    found = ", ".join(f"{r.text} ({r.color}, {r.confidence:.2f})" for r in plates) or "no plate"
+    unread = f", {len(vehicles)} vehicle(s) without a legible plate" if vehicles else ""
+    return f"{path}: {found}{unread} [{ms:.0f} ms]"
 
 
 def _error_line(path: Path, message: str, *, as_json: bool) -> str:

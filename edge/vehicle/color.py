@@ -108,28 +108,38 @@ def judge_light(image: np.ndarray, plate: Box | None = None, body: Box | None = 
 
 
 def body_region(shape: tuple[int, ...], plate: Box | None, vehicle: Box | None) -> Box | None:
-    """Where the painted body is: the vehicle box's lower part, or panels around the plate.
+    """Where the painted body is: panels around the plate, kept inside the vehicle's box.
 
-    A vehicle box also holds windscreen and roof (glass reflects the sky), so only its
-    band below the glass is used. Around a plate, a car is about four plate widths wide
-    and its bumper and bonnet or boot lid rise about three plate heights above it.
+    Around a plate, a car is about four plate widths wide and its bumper and bonnet or boot
+    lid rise about three plate heights above it; that reach also takes in the road, a
+    neighbour's wing or a wall beside a car seen at an angle, and the vehicle box cuts them
+    off. With a vehicle box and no plate, its band below the glass is used: the box also
+    holds windscreen and roof, and glass reflects the sky.
     """
     height, width = shape[:2]
-    if vehicle is not None:
-        x1 = vehicle.x1 + vehicle.width // 8
-        x2 = vehicle.x2 - vehicle.width // 8
-        y1 = vehicle.y1 + vehicle.height * 2 // 5
-        y2 = vehicle.y2 - vehicle.height // 10
-    elif plate is not None:
+    frame = Box(0, 0, width, height)
+    if plate is not None:
         cx = (plate.x1 + plate.x2) // 2
-        x1, x2 = cx - 2 * plate.width, cx + 2 * plate.width
-        y1, y2 = plate.y1 - 3 * plate.height, plate.y2 + plate.height // 2
+        region = Box(
+            cx - 2 * plate.width,
+            plate.y1 - 3 * plate.height,
+            cx + 2 * plate.width,
+            plate.y2 + plate.height // 2,
+        ).intersection(frame)
+        if region is not None and vehicle is not None:
+            region = region.intersection(vehicle) or region
+    elif vehicle is not None:
+        region = Box(
+            vehicle.x1 + vehicle.width // 8,
+            vehicle.y1 + vehicle.height * 2 // 5,
+            vehicle.x2 - vehicle.width // 8,
+            vehicle.y2 - vehicle.height // 10,
+        ).intersection(frame)
     else:
         return None
-    x1, y1, x2, y2 = max(0, x1), max(0, y1), min(width, x2), min(height, y2)
-    if x2 - x1 < 4 or y2 - y1 < 4:
+    if region is None or region.width < 4 or region.height < 4:
         return None
-    return Box(x1, y1, x2, y2)
+    return region
 
 
 def estimate_color(

@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -43,10 +44,18 @@ class VehicleFirstReader:
     """
 
     def __init__(
-        self, detector: Detector, plates: PlateReader, *, min_vehicle_confidence: float = 0.35
+        self,
+        detector: Detector,
+        plates: PlateReader,
+        *,
+        min_vehicle_confidence: float = 0.35,
+        whole_frame: bool = False,
     ) -> None:
         self.detector = detector
         self.plates = plates
+        self.whole_frame = whole_frame
+        """Read plates on the whole frame, not inside vehicle boxes (stills: every plate
+        counts, and a photo gets no second frame to find one the detector missed)."""
         self.min_vehicle_confidence = min_vehicle_confidence
         """A vehicle with no legible plate is reported only above this score."""
         self.max_plate_boxes = 4
@@ -76,6 +85,8 @@ class VehicleFirstReader:
             if not reads and detections:
                 # something is there and nothing cheap read it: text detection on the frame
                 reads = self.plates.read_text_lines(image)
+        elif self.whole_frame:
+            reads = self.plates.read(image, near=near)
         else:
             reads = []
             for vehicle in vehicles:
@@ -83,6 +94,10 @@ class VehicleFirstReader:
                 reads += [
                     r for r in found if all(r.box.iou(o.box) < _SAME_PLATE_IOU for o in reads)
                 ]
+            if not reads:
+                # a COCO model misses a vehicle that fills the frame or is cut off by its
+                # edge (a close-up at the barrier): a plate must not go unread for that
+                reads = self.plates.read(image, near=near)
         read_done = time.perf_counter()
         out: list[PlateRead] = []
         owners: set[int] = set()
@@ -127,24 +142,33 @@ def owner_of(plate: Box, vehicles: list[Detection]) -> int | None:
 
 
 def load_lane_reader(
-    detector: str | None, data_dir: Path, *, threads: int = 2
+    detector: str | None, data_dir: Path, *, threads: int = 2, stills: bool = False
 ) -> PlateReader | VehicleFirstReader:
-    """The lane's reader: vehicle-first with a detector, else plate-first (said once)."""
+    """The lane's reader: vehicle-first with a detector, else plate-first (said once).
+
+    `stills` is for photos (`checkpoint read`): each gets one chance and may hold several
+    plates, so the plate reader always runs text detection on the whole frame (or box).
+    """
     from edge.detect import load_detector
     from edge.read import load_reader
 
     if detector is None:
-        logger.warning(
-            "no vehicle detector configured: running plate-first; vehicles without a legible "
-            "plate are not seen (install a YOLO model and pass --detector)"
+        if not stills:
+            logger.warning(
+                "no vehicle detector configured: running plate-first; vehicles without a "
+                "legible plate are not seen (install a YOLO model and pass --detector)"
+            )
+        return load_reader(
+            PPOCRConfig(threads=threads, full_frame="always" if stills else "when_no_plate")
         )
-        return load_reader(PPOCRConfig(threads=threads))
     # plate boxes are verified by recognition and the grammar: take them at a low score
     found = load_detector(detector, data_dir, threads=threads, min_confidence=0.1)
     if not found.finds_vehicles:
         logger.warning("detector %s finds no vehicles (%s)", found.name, ",".join(found.labels))
     # a detector that boxes plates replaces whole-frame text detection
-    mode = "never" if found.finds_plates else "when_no_plate"
+    mode: Literal["always", "when_no_plate", "never"] = (
+        "always" if stills else "never" if found.finds_plates else "when_no_plate"
+    )
     plates = load_reader(PPOCRConfig(threads=threads, full_frame=mode))
-    logger.info("vehicle-first lane: detector %s, plate reader full_frame=%s", found.name, mode)
-    return VehicleFirstReader(found, plates)
+    logger.info("vehicle-first reading: detector %s, plate reader full_frame=%s", found.name, mode)
+    return VehicleFirstReader(found, plates, whole_frame=stills)

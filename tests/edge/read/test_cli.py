@@ -13,6 +13,7 @@ from checkpoint.cli.main import main
 from checkpoint.vehicles import VehicleColor
 from edge.synth import render_plate
 from tests.edge.read.conftest import needs_font
+from tests.edge.vehicle.scenes import vehicle_frame
 
 
 @needs_font
@@ -73,3 +74,22 @@ def test_read_text_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     cv2.imwrite(str(image), np.full((120, 160, 3), 128, np.uint8))
     assert main(["read", str(image)]) == 0
     assert capsys.readouterr().out.startswith(f"{image}: no plate [")
+
+
+@needs_font
+def test_read_with_a_detector_lists_vehicles_without_a_legible_plate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    covered, plated = tmp_path / "covered.png", tmp_path / "plated.png"
+    cv2.imwrite(str(covered), vehicle_frame("冀A12345", "white", covered=True))
+    cv2.imwrite(str(plated), vehicle_frame("冀A12345", "red", kind="lorry"))
+
+    code = main(["read", "--json", "--detector", "plate-vface-yolov8n", str(covered), str(plated)])
+
+    assert code == 0
+    hidden, seen = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert hidden["plates"] == []
+    assert hidden["vehicles"], "the vehicle with the covered plate is listed"
+    assert hidden["vehicles"][0]["color"] == "white"
+    assert [p["text"] for p in seen["plates"]] == ["冀A12345"]
+    assert seen["plates"][0]["vehicle"]["color"] == "red"

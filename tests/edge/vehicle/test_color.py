@@ -91,6 +91,10 @@ def test_the_plate_colour_is_not_the_body_colour(reader: PlateReader) -> None:
     [
         (Box(100, 200, 140, 212), None, Box(40, 164, 200, 218)),
         (None, Box(10, 10, 110, 110), Box(22, 50, 98, 100)),
+        # the panels around the plate, cut to the vehicle: no road or neighbour beside it
+        (Box(100, 200, 140, 212), Box(60, 150, 180, 260), Box(60, 164, 180, 218)),
+        (Box(100, 200, 140, 212), Box(300, 300, 400, 400), Box(40, 164, 200, 218)),
+        (Box(10, 200, 50, 212), None, Box(0, 164, 110, 218)),  # clipped to the frame
         (Box(0, 0, 4, 1), None, None),  # too small to hold a body
         (None, None, None),
     ],

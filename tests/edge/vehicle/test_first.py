@@ -63,10 +63,11 @@ def test_a_vehicle_without_a_readable_plate_gets_check_plate_unreadable(
 def vehicles_only(tmp_path_factory: pytest.TempPathFactory) -> VehicleFirstReader:
     """A detector that boxes vehicles and no plates, as a COCO model does.
 
-    No COCO weights may be downloaded here, so the shipped model stands in with its classes
-    named the way a vehicle-only model's are: its plate class becomes a label the lane
-    ignores and `vehicle_face` becomes `car`. Loading, inference and the lane's vehicle-only
-    path (plates read inside each vehicle box) are the real ones.
+    The bundled COCO model does not take our drawn vehicles for vehicles (it is tested on
+    real photos in tests/edge/detect/test_coco.py), so the plate model stands in with its
+    classes named the way a vehicle-only model's are: its plate class becomes a label the
+    lane ignores and `vehicle_face` becomes `car`. Loading, inference and the lane's
+    vehicle-only path (plates read inside each vehicle box) are the real ones.
     """
     from edge.detect.yolo import YoloOnnx
     from edge.read import PPOCRConfig, load_reader

@@ -68,6 +68,20 @@ class Box:
         union = self.width * self.height + other.width * other.height - inter
         return inter / union if union else 0.0
 
+    def body_around(self) -> Box:
+        """For a plate box: where the vehicle carrying it is, unclipped.
+
+        A car is about four plate widths wide and its bumper and bonnet or boot lid rise
+        about three plate heights above its plate (a 440 mm plate on a 1.8 m car).
+        """
+        cx = (self.x1 + self.x2) // 2
+        return Box(
+            cx - 2 * self.width,
+            self.y1 - 3 * self.height,
+            cx + 2 * self.width,
+            self.y2 + self.height // 2,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Frame:

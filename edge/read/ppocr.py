@@ -48,6 +48,8 @@ _TWO_ROW_COLOURS = frozenset({"yellow", "white", "green", "black"})  # never blu
 _MAX_DOUBLE_ASPECT = 2.4  # a one-row plate line is wider than this
 _HINT_GROW = (0.3, 1.5)  # how far a plate moves between frames, in its width and height
 _SEEN = 0.9  # a region this much inside an already refined crop is not detected again
+_BADGE_SCALE = 0.6  # text this much smaller (square root of the area) than a plate beside it
+# is no plate; area, since a two-row plate is narrower than a one-row plate on the same car
 
 
 class PPOCRReader(PlateReader):
@@ -411,4 +413,20 @@ def _distinct(reads: list[PlateRead]) -> list[PlateRead]:
     for read in sorted(reads, key=lambda r: -r.confidence):
         if all(read.box.iou(k.box) < _SAME_PLATE_IOU and read.text != k.text for k in kept):
             kept.append(read)
-    return kept
+    return [r for r in kept if not any(_badge_of(r, other) for other in kept)]
+
+
+def _badge_of(read: PlateRead, plate: PlateRead) -> bool:
+    """Whether `read` is lettering on the body of the vehicle carrying `plate`.
+
+    Plates have standard sizes (440x140 mm one-row, 440x220 two-row, Hong Kong 520x111 or
+    340x220), so two plates on one vehicle cover about as much of the image as each other;
+    text under 0.6 of a plate's scale on the panels beside or above it is a badge or model
+    name (a Lexus' chrome "LX570" reads as a Hong Kong plate). A lorry's painted enlarged
+    number is larger, not smaller, says the same as its plate, and stands above it.
+    """
+    area, plate_area = read.box.width * read.box.height, plate.box.width * plate.box.height
+    if read.text == plate.text or area >= _BADGE_SCALE**2 * plate_area:
+        return False
+    # not below the plate: a lorry's real plate sits under its painted enlarged number
+    return read.box.center[1] <= plate.box.y2 and plate.box.body_around().holds_centre_of(read.box)

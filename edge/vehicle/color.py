@@ -110,22 +110,15 @@ def judge_light(image: np.ndarray, plate: Box | None = None, body: Box | None = 
 def body_region(shape: tuple[int, ...], plate: Box | None, vehicle: Box | None) -> Box | None:
     """Where the painted body is: panels around the plate, kept inside the vehicle's box.
 
-    Around a plate, a car is about four plate widths wide and its bumper and bonnet or boot
-    lid rise about three plate heights above it; that reach also takes in the road, a
-    neighbour's wing or a wall beside a car seen at an angle, and the vehicle box cuts them
-    off. With a vehicle box and no plate, its band below the glass is used: the box also
-    holds windscreen and roof, and glass reflects the sky.
+    The panels around a plate (`Box.body_around`) also take in the road, a neighbour's wing
+    or a wall beside a car seen at an angle, and the vehicle box cuts them off. With a
+    vehicle box and no plate, its band below the glass is used: the box also holds
+    windscreen and roof, and glass reflects the sky.
     """
     height, width = shape[:2]
     frame = Box(0, 0, width, height)
     if plate is not None:
-        cx = (plate.x1 + plate.x2) // 2
-        region = Box(
-            cx - 2 * plate.width,
-            plate.y1 - 3 * plate.height,
-            cx + 2 * plate.width,
-            plate.y2 + plate.height // 2,
-        ).intersection(frame)
+        region = plate.body_around().intersection(frame)
         if region is not None and vehicle is not None:
             region = region.intersection(vehicle) or region
     elif vehicle is not None:

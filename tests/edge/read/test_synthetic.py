@@ -186,3 +186,33 @@ def test_a_black_plate_beside_a_blue_one_is_found_by_the_sweep() -> None:
     first = next(i for i, texts in enumerate(seen[9]) if "粤Z1234港" in texts)
     assert first < 9
     assert all(texts == ["京A12345", "粤Z1234港"] for texts in seen[9][first:]), seen[9]
+
+
+@needs_font
+@pytest.mark.parametrize(
+    ("small_at", "kept"),
+    [((400, 300), False), ((250, 200), False), ((770, 200), True), ((500, 420), True)],
+    ids=["beside-the-plate", "above-the-plate", "another-vehicle", "below-the-plate"],
+)
+def test_small_lettering_on_a_plates_vehicle_is_no_plate(
+    photo_reader: PlateReader, small_at: tuple[int, int], kept: bool
+) -> None:
+    """Plates have standard sizes: text under 0.6 of a plate's width on the panels beside
+    or above it is a badge or model name (a chrome "LX570" reads as a Hong Kong plate).
+    The same small plate away from that vehicle is a farther vehicle's, and one below it
+    may be a lorry's real plate under its painted enlarged number: both are read."""
+    rng = np.random.default_rng(5)
+    body = np.empty((480, 854, 3), np.uint8)
+    body[:] = (40, 40, 40)  # a dark car's rear
+    small = render_plate("粤Z1234港", "black")
+    alone, _ = place_on_background(small, body.copy(), rng, width=90, center=small_at)
+    assert [r.text for r in photo_reader.read(alone)] == ["粤Z1234港"]  # readable alone
+
+    frame, _ = place_on_background(
+        render_plate("京A12345", "blue"), body.copy(), rng, width=200, center=(250, 300)
+    )
+    frame, _ = place_on_background(small, frame, rng, width=90, center=small_at)
+
+    texts = sorted(r.text for r in photo_reader.read(frame))
+
+    assert texts == (["京A12345", "粤Z1234港"] if kept else ["京A12345"])

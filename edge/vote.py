@@ -3,7 +3,8 @@
 A single frame misreads a character now and then (glare, motion blur, a bolt over a 0);
 the same plate read over several frames rarely misreads the same character the same way.
 Votes are per character, weighted by each read's per-character confidence, among reads of
-the winning length. The result keeps the top-N texts as candidates so central can still
+the winning length that line up with the best-supported one (a shifted read is left out).
+The result keeps the top-N texts as candidates so central can still
 match an alternative reading.
 """
 
@@ -45,7 +46,7 @@ def vote(reads: Sequence[PlateRead], top_n: int = TOP_N) -> Vote:
     for read in legible:
         by_length[len(read.text)] += read.confidence
     length = max(by_length, key=lambda n: (by_length[n], n))
-    voters = [r for r in legible if len(r.text) == length]
+    voters = _aligned([r for r in legible if len(r.text) == length])
     chars: list[str] = []
     confidences: list[float] = []
     for pos in range(length):
@@ -62,6 +63,33 @@ def vote(reads: Sequence[PlateRead], top_n: int = TOP_N) -> Vote:
     candidates = _candidates(text, confidence, legible, top_n)
     agreeing = sum(1 for r in legible if r.text == text)
     return Vote(text, confidence, tuple(confidences), candidates, agreeing)
+
+
+def _aligned(reads: Sequence[PlateRead]) -> list[PlateRead]:
+    """The reads that line up, character for character, with the best-supported one.
+
+    A read of the right length can still be shifted (one character dropped, another added
+    at the end: SN06497 against SN6497X). Shifted reads disagree almost everywhere after
+    the shift, and voting them per position with aligned ones blends both into a text no
+    frame saw. A read with at most a third of its characters unlike the read that agrees
+    most with the others is a misread of the same text and keeps its vote; others do not.
+    """
+    if len(reads) < 2:
+        return list(reads)
+
+    def differ(a: str, b: str) -> int:
+        return sum(x != y for x, y in zip(a, b, strict=True))
+
+    length = len(reads[0].text)
+    anchor = max(
+        reads,
+        key=lambda r: (
+            sum(o.confidence * (length - differ(r.text, o.text)) for o in reads),
+            r.confidence,
+        ),
+    )
+    limit = max(1, length // 3)
+    return [r for r in reads if differ(r.text, anchor.text) <= limit]
 
 
 def _candidates(

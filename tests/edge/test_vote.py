@@ -59,3 +59,17 @@ def test_disagreement_lowers_confidence() -> None:
     sure = vote([read("冀A12345")] * 3)
     torn = vote([read("冀A12345"), read("冀A1Z345")])
     assert torn.confidence < sure.confidence
+
+
+def test_a_shifted_read_is_not_blended_into_the_vote() -> None:
+    """A read of the right length but shifted by a dropped character must not lend its
+    characters position by position: sure ends of the shifted read would otherwise
+    replace unsure ends of the right one, giving a text that no frame read."""
+    right = read("粤B12345", 0.7, (0.9, 0.9, 0.9, 0.9, 0.9, 0.3, 0.3))
+    shifted = read("粤B23457", 0.6, (0.5, 0.5, 0.5, 0.5, 0.5, 0.9, 0.9))
+
+    result = vote([right, shifted])
+
+    assert result.text == "粤B12345"
+    assert result.agreeing == 1
+    assert "粤B12357" not in [text for text, _ in result.candidates]

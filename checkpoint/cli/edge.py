@@ -116,9 +116,10 @@ def _run_lanes(args: argparse.Namespace, config: EdgeConfig) -> int:
     Both lanes see every frame in this one loop, so one camera can watch a mixed lane.
     """
     from edge.app import Edge
+    from edge.detect import load_detector
     from edge.faces.lane import PersonLane
     from edge.source import open_source
-    from edge.vehicle.first import load_lane_reader
+    from edge.vehicle.first import VehicleFirstReader, load_lane_reader
 
     with ExitStack() as stack:
         client = stack.enter_context(
@@ -126,11 +127,26 @@ def _run_lanes(args: argparse.Namespace, config: EdgeConfig) -> int:
         )
         source = stack.enter_context(open_source(args.source))
         vehicles = None
+        shared: VehicleFirstReader | None = None  # its detector boxes people for both lanes
+        detector = None
         if args.mode == "both":
             reader = load_lane_reader(config.detector, default_data_dir())
             vehicles = stack.enter_context(Edge(config, reader, sys.stdout, client))
+            if isinstance(reader, VehicleFirstReader) and reader.detector.finds_people:
+                shared = reader
+        elif config.detector is not None:
+            detector = load_detector(config.detector, default_data_dir())
+        if detector is not None and not detector.finds_people:
+            logger.warning(
+                "detector %s boxes no people; faces are searched frame-wide only", detector.name
+            )
+            detector = None
         persons = PersonLane(
-            config, client, sys.stdout, metrics=vehicles.metrics if vehicles else None
+            config,
+            client,
+            sys.stdout,
+            metrics=vehicles.metrics if vehicles else None,
+            detector=detector,
         )
         if vehicles is None and config.metrics_port is not None:
             persons.metrics.serve(config.metrics_port)  # the vehicle lane serves it otherwise
@@ -143,9 +159,9 @@ def _run_lanes(args: argparse.Namespace, config: EdgeConfig) -> int:
         signal.signal(signal.SIGINT, on_signal)
         signal.signal(signal.SIGTERM, on_signal)
         for frame in source.frames():
-            persons.process(frame)
             if vehicles is not None:
                 vehicles.process(frame)
+            persons.process(frame, people=shared.people if shared is not None else None)
             if stop.is_set():
                 break
         persons.finish()

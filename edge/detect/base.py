@@ -12,6 +12,7 @@ from edge.types import Box
 # labels that mean "a vehicle" in COCO and in our own plate/vehicle-face model
 VEHICLE_LABELS = frozenset({"car", "bus", "truck", "motorcycle", "vehicle_face"})
 PLATE_LABEL = "plate"
+PERSON_LABEL = "person"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,10 @@ class Detection:
     @property
     def is_plate(self) -> bool:
         return self.label == PLATE_LABEL
+
+    @property
+    def is_person(self) -> bool:
+        return self.label == PERSON_LABEL
 
 
 class Detector(ABC):
@@ -46,3 +51,7 @@ class Detector(ABC):
     @property
     def finds_plates(self) -> bool:
         return PLATE_LABEL in self.labels
+
+    @property
+    def finds_people(self) -> bool:
+        return PERSON_LABEL in self.labels

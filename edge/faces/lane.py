@@ -16,6 +16,7 @@ import json
 import logging
 import time
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TextIO
 
@@ -26,11 +27,12 @@ from checkpoint import wire
 from checkpoint.client import CentralClient
 from checkpoint.errors import CentralUnavailable, CheckpointError
 from edge.config import EdgeConfig
+from edge.detect import Detector
 from edge.faces.analyze import FaceAnalyzer
 from edge.faces.track import BestShot, FaceTracker
 from edge.metrics import EdgeMetrics
 from edge.spool import Spool
-from edge.types import Frame
+from edge.types import Box, Frame
 from proto import checkpoint_pb2 as pb
 
 logger = logging.getLogger(__name__)
@@ -59,9 +61,14 @@ class PersonLane:
         client: CentralClient,
         out: TextIO,
         analyzer: FaceAnalyzer | None = None,
+        *,
         metrics: EdgeMetrics | None = None,
+        detector: Detector | None = None,
     ) -> None:
         self.config = config
+        self.detector = detector
+        """Boxes people, so faces too small for the whole-frame pass are found in their
+        heads; without one (or when `process` is given the boxes) only that pass runs."""
         # beside a vehicle lane on the same camera, pass its metrics: one registry, one port
         self.metrics = metrics or EdgeMetrics(config.lane_id)
         self._client = client
@@ -72,11 +79,19 @@ class PersonLane:
         self.lines: list[dict[str, object]] = []
         self._down_until = 0.0
 
-    def process(self, frame: Frame) -> None:
-        """Grade one frame's faces; screen the people who just left. A bad frame is skipped."""
+    def process(self, frame: Frame, people: Sequence[Box] | None = None) -> None:
+        """Grade one frame's faces; screen the people who just left. A bad frame is skipped.
+
+        `people` are person boxes another lane's detector found in this frame (a vehicle
+        lane with a COCO model on the same camera); without them the lane's own detector,
+        if any, boxes them.
+        """
         start = time.perf_counter()
         try:
-            faces = self.analyzer.analyze(frame.image, embed=False)
+            if people is None and self.detector is not None:
+                people = [d.box for d in self.detector.detect(frame.image) if d.is_person]
+                self.metrics.stage("person_detect", time.perf_counter() - start)
+            faces = self.analyzer.analyze(frame.image, embed=False, people=people or ())
         except Exception:
             self.metrics.person_errors.inc()
             logger.exception("face pipeline failed on frame %d; lane continues", frame.index)

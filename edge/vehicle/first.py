@@ -53,6 +53,8 @@ class VehicleFirstReader:
     ) -> None:
         self.detector = detector
         self.plates = plates
+        self.people: list[Box] = []
+        """The person boxes of the last frame read, for a pedestrian lane on the same camera."""
         self.whole_frame = whole_frame
         """Read plates on the whole frame, not inside vehicle boxes (stills: every plate
         counts, and a photo gets no second frame to find one the detector missed)."""
@@ -74,6 +76,7 @@ class VehicleFirstReader:
         detections = self.detector.detect(image)
         detected = time.perf_counter()
         vehicles = [d for d in detections if d.is_vehicle]
+        self.people = [d.box for d in detections if d.is_person]
         if self.detector.finds_plates:
             reads = self.plates.read(image, near=near)
             boxed = [

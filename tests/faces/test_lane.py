@@ -21,7 +21,7 @@ from edge.config import EdgeConfig
 from edge.faces import FaceAnalyzer
 from edge.faces.analyze import load_image, read_image
 from edge.faces.lane import PersonLane
-from edge.types import Frame
+from edge.types import Box, Frame
 from proto import checkpoint_pb2 as pb
 from tests.faces.conftest import faceless_jpeg
 
@@ -113,5 +113,97 @@ def test_cli_edge_person_mode(
     args = ["--central", central.address, "edge", "--source", str(folder), "--once"]
     code = main([*args, "--mode", "person", "--spool-dir", str(tmp_path / "spool")])
     assert code == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
+    assert [(x["kind"], x["verdict"]) for x in lines] == [("person", "STOP")]
+
+
+ASTRONAUT = Path(__file__).resolve().parents[1] / "edge" / "detect" / "data" / "astronaut.jpg"
+
+
+def far_away(scale: float) -> tuple[np.ndarray, Box]:
+    """A 1080p frame with the (public-domain) astronaut portrait small in it, and her box."""
+    import cv2
+
+    portrait = read_image(ASTRONAUT)
+    small = cv2.resize(portrait, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    frame = np.full((1080, 1920, 3), (120, 130, 125), np.uint8)
+    height, width = small.shape[:2]
+    frame[600 : 600 + height, 900 : 900 + width] = small
+    return frame, Box(900, 600, 900 + width, 600 + height)
+
+
+def test_a_face_too_small_for_the_frame_wide_pass_is_found_in_a_person_box(
+    analyzer: FaceAnalyzer,
+) -> None:
+    frame, person = far_away(0.8)  # a face about 70 px wide: the quality gate takes it
+
+    assert analyzer.detect(frame) == []  # 35 px on the 960 px copy: too small for HOG
+    faces = analyzer.detect(frame, people=[person])
+
+    assert faces
+    assert all(person.holds_centre_of(face) for face in faces)
+    assert max(face.width for face in faces) >= 60
+
+
+def test_a_wanted_person_far_from_the_camera_is_stopped_with_a_person_detector(
+    central: Central, client: CentralClient, analyzer: FaceAnalyzer, tmp_path: Path
+) -> None:
+    from edge.detect import load_detector
+
+    head = tmp_path / "astronaut.jpg"
+    head.write_bytes(load_jpeg_head(ASTRONAUT))
+    assert enrol_photo(client, "astronaut", head).faces == 1
+    frame, _ = far_away(0.8)
+    lines = {}
+    for with_detector in (False, True):
+        out = io.StringIO()
+        detector = load_detector("coco-yolov5s", tmp_path) if with_detector else None
+        lane = PersonLane(config(central, tmp_path), client, out, analyzer, detector=detector)
+        for n in range(3):
+            lane.process(Frame(frame, n, n * 0.1))
+        lane.finish()
+        lines[with_detector] = [json.loads(text) for text in out.getvalue().splitlines()]
+
+    assert lines[False] == []  # the face is missed without person boxes
+    (line,) = lines[True]
+    assert line["verdict"] == "STOP"
+    assert line["matches"][0]["id"] == "astronaut"
+
+
+def load_jpeg_head(path: Path) -> bytes:
+    """The portrait's top: one face, as an enrolment photo must hold."""
+    import cv2
+
+    image = read_image(path)
+    ok, data = cv2.imencode(".jpg", image[:300])
+    assert ok
+    return data.tobytes()
+
+
+@pytest.mark.parametrize("mode", ["person", "both"])
+def test_cli_edge_finds_far_faces_with_a_detector(
+    central: Central,
+    client: CentralClient,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    mode: str,
+) -> None:
+    """`--detector coco-yolov5s` boxes people for the pedestrian lane, in person mode by
+    itself and in both mode through the vehicle lane's detector (one run per frame)."""
+    import cv2
+
+    head = tmp_path / "astronaut.jpg"
+    head.write_bytes(load_jpeg_head(ASTRONAUT))
+    enrol_photo(client, "astronaut", head)
+    folder = tmp_path / "frames"
+    folder.mkdir()
+    frame, _ = far_away(0.8)
+    for n in range(2):
+        cv2.imwrite(str(folder / f"frame_{n:03d}.png"), frame)
+    args = ["--central", central.address, "edge", "--source", str(folder), "--once"]
+    args += ["--mode", mode, "--detector", "coco-yolov5s", "--spool-dir", str(tmp_path / "spool")]
+
+    assert main(args) == 0
+
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
     assert [(x["kind"], x["verdict"]) for x in lines] == [("person", "STOP")]

@@ -27,8 +27,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     parser.add_argument(
         "--detector",
         metavar="NAME_OR_FILE",
-        help="vehicle detector (e.g. coco-yolov5s; see 'checkpoint models list'): plates are "
-        "read inside vehicle boxes and vehicles with no readable plate are listed",
+        help="vehicle detector (e.g. coco-yolov5s; see 'checkpoint models list'): each plate "
+        "gets its vehicle's box, and vehicles with no readable plate are listed",
     )
     parser.set_defaults(run=run, needs_client=False)
 

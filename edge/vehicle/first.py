@@ -73,6 +73,7 @@ class VehicleFirstReader:
     ) -> tuple[list[PlateRead], dict[str, float]]:
         """`read`, plus milliseconds spent detecting, reading plates and looking at vehicles."""
         start = time.perf_counter()
+        self.people = []  # a frame that fails here leaves no stale boxes for the next lane
         detections = self.detector.detect(image)
         detected = time.perf_counter()
         vehicles = [d for d in detections if d.is_vehicle]
@@ -150,7 +151,8 @@ def load_lane_reader(
     """The lane's reader: vehicle-first with a detector, else plate-first (said once).
 
     `stills` is for photos (`checkpoint read`): each gets one chance and may hold several
-    plates, so the plate reader always runs text detection on the whole frame (or box).
+    plates, so the plate reader always runs text detection on the whole frame, and a
+    vehicle-only detector's boxes only say whose each plate is.
     """
     from edge.detect import load_detector
     from edge.read import load_reader

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from edge.types import Box, PlateRead
 from edge.vote import vote
@@ -73,3 +75,37 @@ def test_a_shifted_read_is_not_blended_into_the_vote() -> None:
     assert result.text == "粤B12345"
     assert result.agreeing == 1
     assert "粤B12357" not in [text for text, _ in result.candidates]
+
+
+PLATE_CHARS = "京沪粤冀ABCDEFGHJK0123456789"
+
+
+@st.composite
+def track_reads(draw: st.DrawFn) -> list[PlateRead]:
+    """Reads of one 7-character plate: misreads, other lengths, any confidences."""
+    length = 7
+    texts = st.text(alphabet=PLATE_CHARS, min_size=length - 1, max_size=length + 1)
+    reads = []
+    for text in draw(st.lists(texts, min_size=1, max_size=8)):
+        chars = tuple(draw(st.floats(0.05, 1.0)) for _ in text)
+        reads.append(read(text, draw(st.floats(0.05, 1.0)), chars))
+    return reads
+
+
+@given(track_reads())
+def test_every_voted_character_was_read_there(reads: list[PlateRead]) -> None:
+    """Whatever the reads, each voted character is one some read of that length gave at
+    that position, and the confidence is a fraction."""
+    result = vote(reads)
+    assert result.text
+    same_length = [r.text for r in reads if len(r.text) == len(result.text)]
+    for pos, char in enumerate(result.text):
+        assert any(text[pos] == char for text in same_length)
+    assert 0.0 <= result.confidence <= 1.0
+    assert result.agreeing == sum(r.text == result.text for r in reads)
+
+
+@given(st.text(alphabet=PLATE_CHARS, min_size=7, max_size=8), st.integers(1, 6))
+def test_identical_reads_vote_for_themselves(text: str, count: int) -> None:
+    result = vote([read(text)] * count)
+    assert (result.text, result.agreeing) == (text, count)

@@ -1,4 +1,4 @@
-"""Vehicle colour accuracy on real photos: `python -m benchmarks.vehicle_color DIR`.
+"""Vehicle colour and class accuracy on real photos: `python -m benchmarks.vehicle_color DIR`.
 
 Reads DIR/vehicles.csv (file, plate, vehicle_color, vehicle_class, confidence, note) and
 judges the rows marked confidence=high with a named colour. The body region comes from the
@@ -24,12 +24,21 @@ import numpy as np
 
 from benchmarks.common import label_box, load_labels, percentiles
 from checkpoint.paths import default_data_dir
-from checkpoint.vehicles import VehicleColor, colors_contradict, parse_color
-from edge.detect import Detector, load_detector
+from checkpoint.vehicles import (
+    VehicleClass,
+    VehicleColor,
+    classes_contradict,
+    colors_contradict,
+    parse_class,
+    parse_color,
+)
+from edge.detect import Detection, Detector, load_detector
 from edge.read.images import load_image
-from edge.types import Box
+from edge.types import Box, PlateRead
 from edge.vehicle.color import body_region, estimate_color
 from edge.vehicle.first import owner_of
+from edge.vehicle.kind import class_from_detector
+from edge.vehicle.look import look
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +69,63 @@ def cases(directory: Path) -> list[Case]:
             box = found.pop(0) if not row["plate"] else found[0]
             out.append(Case(row["file"], row["plate"], parse_color(row["vehicle_color"]), box))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class ClassCase:
+    file: str
+    plate: PlateRead
+    """The labelled plate as a read (text, colour, layers, box): what the class step sees."""
+    vehicle_class: VehicleClass
+
+
+def class_cases(directory: Path) -> list[ClassCase]:
+    """High-confidence rows of vehicles.csv with a plate and a named class."""
+    labels = {
+        (name, row["plate"]): row
+        for name, rows in load_labels(directory / "labels.csv").items()
+        for row in rows
+        if row["plate"]
+    }
+    out: list[ClassCase] = []
+    with (directory / "vehicles.csv").open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            label = labels.get((row["file"], row["plate"]))
+            if row["confidence"] != "high" or row["vehicle_class"] in ("", "unsure") or not label:
+                continue
+            read = PlateRead(
+                text=row["plate"],
+                confidence=1.0,
+                box=label_box(label),
+                color=label["color"],
+                layers=int(label["layers"] or 1),
+            )
+            out.append(ClassCase(row["file"], read, parse_class(row["vehicle_class"])))
+    return out
+
+
+def judge_classes(
+    directory: Path, detector: Detector | None, *, verbose: bool
+) -> tuple[int, int, int]:
+    """Vehicle class through the lane's own step (`look`): exact, same group, total."""
+    exact = group = 0
+    judged = class_cases(directory)
+    for case in judged:
+        image = load_image(directory / case.file)
+        vehicle = _vehicle(detector, image, case.plate.box) if detector else None
+        detected = class_from_detector(vehicle.label, vehicle.confidence) if vehicle else None
+        seen = look(image, case.plate, vehicle.box if vehicle else None, detected).vehicle_class
+        exact += seen is case.vehicle_class
+        group += seen is not VehicleClass.UNKNOWN and not classes_contradict(
+            case.vehicle_class, seen
+        )
+        if verbose:
+            mark = "ok " if seen is case.vehicle_class else "BAD"
+            sys.stdout.write(
+                f"{mark} {case.file:34s} {case.plate.text:12s} "
+                f"truth={case.vehicle_class.value:10s} seen={seen.value}\n"
+            )
+    return exact, group, len(judged)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,13 +170,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     if detector is not None:
         sys.stdout.write(f"body judged inside a {detector.name} vehicle box: {boxed}/{total}\n")
+    exact, group, judged_classes = judge_classes(args.directory, detector, verbose=args.verbose)
+    sys.stdout.write(
+        f"vehicle class on {judged_classes} high-confidence vehicles with a plate: "
+        f"{exact}/{judged_classes} exact (suv counts as van), {group}/{judged_classes} "
+        f"in the right group (light car/van, heavy bus/lorry, motorcycle)\n"
+    )
     return 0
 
 
 def _vehicle_box(detector: Detector, image: np.ndarray, plate: Box) -> Box | None:
+    vehicle = _vehicle(detector, image, plate)
+    return vehicle.box if vehicle is not None else None
+
+
+def _vehicle(detector: Detector, image: np.ndarray, plate: Box) -> Detection | None:
+    """The vehicle the lane would give this plate to."""
     vehicles = [d for d in detector.detect(image) if d.is_vehicle]
     index = owner_of(plate, vehicles)
-    return vehicles[index].box if index is not None else None
+    return vehicles[index] if index is not None else None
 
 
 if __name__ == "__main__":

@@ -6,7 +6,10 @@ plate box in DIR/labels.csv (the same file and plate; plate-less rows pair with 
 file's plate-less label rows in order), so this measures the colour step on its own.
 With ``--detector NAME`` the vehicle box is the detector's, chosen the way the lane chooses
 it (the smallest vehicle box holding the plate's centre); without one, or when no box holds
-the plate, the body is judged around the plate alone.
+the plate, the body is judged around the plate alone. Class: the rows with a plate and a
+named class go through the lane's own `look` step (the labelled plate's kind, then the
+detector's class when it is surer); exact, and in the right group as the cloned-plate
+check compares them.
 """
 
 from __future__ import annotations
@@ -104,15 +107,39 @@ def class_cases(directory: Path) -> list[ClassCase]:
     return out
 
 
-def judge_classes(
-    directory: Path, detector: Detector | None, *, verbose: bool
-) -> tuple[int, int, int]:
+class Photos:
+    """Each photo loaded, and run through the detector, once: several vehicles share one."""
+
+    def __init__(self, directory: Path, detector: Detector | None) -> None:
+        self.directory = directory
+        self.detector = detector
+        self._images: dict[str, np.ndarray] = {}
+        self._vehicles: dict[str, list[Detection]] = {}
+
+    def image(self, name: str) -> np.ndarray:
+        if name not in self._images:
+            self._images[name] = load_image(self.directory / name)
+        return self._images[name]
+
+    def vehicle(self, name: str, plate: Box) -> Detection | None:
+        """The vehicle the lane would give this plate to (None without a detector)."""
+        if self.detector is None:
+            return None
+        if name not in self._vehicles:
+            found = self.detector.detect(self.image(name))
+            self._vehicles[name] = [d for d in found if d.is_vehicle]
+        vehicles = self._vehicles[name]
+        index = owner_of(plate, vehicles)
+        return vehicles[index] if index is not None else None
+
+
+def judge_classes(photos: Photos, *, verbose: bool) -> tuple[int, int, int]:
     """Vehicle class through the lane's own step (`look`): exact, same group, total."""
     exact = group = 0
-    judged = class_cases(directory)
+    judged = class_cases(photos.directory)
     for case in judged:
-        image = load_image(directory / case.file)
-        vehicle = _vehicle(detector, image, case.plate.box) if detector else None
+        image = photos.image(case.file)
+        vehicle = photos.vehicle(case.file, case.plate.box)
         detected = class_from_detector(vehicle.label, vehicle.confidence) if vehicle else None
         seen = look(image, case.plate, vehicle.box if vehicle else None, detected).vehicle_class
         exact += seen is case.vehicle_class
@@ -136,12 +163,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s %(message)s")
     detector = load_detector(args.detector, default_data_dir()) if args.detector else None
+    photos = Photos(args.directory, detector)
     right = near = boxed = 0
     ms: list[float] = []
     judged = cases(args.directory)
     for case in judged:
-        image = load_image(args.directory / case.file)
-        vehicle = _vehicle_box(detector, image, case.box) if detector else None
+        image = photos.image(case.file)
+        owner = photos.vehicle(case.file, case.box)
+        vehicle = owner.box if owner is not None else None
         boxed += vehicle is not None
         start = time.perf_counter()
         region = body_region(image.shape, case.box, vehicle)
@@ -170,25 +199,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     if detector is not None:
         sys.stdout.write(f"body judged inside a {detector.name} vehicle box: {boxed}/{total}\n")
-    exact, group, judged_classes = judge_classes(args.directory, detector, verbose=args.verbose)
+    exact, group, judged_classes = judge_classes(photos, verbose=args.verbose)
     sys.stdout.write(
         f"vehicle class on {judged_classes} high-confidence vehicles with a plate: "
         f"{exact}/{judged_classes} exact (suv counts as van), {group}/{judged_classes} "
         f"in the right group (light car/van, heavy bus/lorry, motorcycle)\n"
     )
     return 0
-
-
-def _vehicle_box(detector: Detector, image: np.ndarray, plate: Box) -> Box | None:
-    vehicle = _vehicle(detector, image, plate)
-    return vehicle.box if vehicle is not None else None
-
-
-def _vehicle(detector: Detector, image: np.ndarray, plate: Box) -> Detection | None:
-    """The vehicle the lane would give this plate to."""
-    vehicles = [d for d in detector.detect(image) if d.is_vehicle]
-    index = owner_of(plate, vehicles)
-    return vehicles[index] if index is not None else None
 
 
 if __name__ == "__main__":

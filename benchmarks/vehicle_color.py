@@ -140,7 +140,11 @@ def judge_classes(photos: Photos, *, verbose: bool) -> tuple[int, int, int]:
     for case in judged:
         image = photos.image(case.file)
         vehicle = photos.vehicle(case.file, case.plate.box)
-        detected = class_from_detector(vehicle.label, vehicle.confidence) if vehicle else None
+        detected = (
+            class_from_detector(vehicle.label, vehicle.confidence, vehicle.box, case.plate.box)
+            if vehicle
+            else None
+        )
         seen = look(image, case.plate, vehicle.box if vehicle else None, detected).vehicle_class
         exact += seen is case.vehicle_class
         group += seen is not VehicleClass.UNKNOWN and not classes_contradict(

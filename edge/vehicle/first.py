@@ -134,7 +134,9 @@ class VehicleFirstReader:
 def _look(image: np.ndarray, read: PlateRead | None, vehicle: Detection | None) -> VehicleLook:
     if vehicle is None:
         return look(image, read)
-    return look(image, read, vehicle.box, class_from_detector(vehicle.label, vehicle.confidence))
+    plate = read.box if read is not None else None
+    detected = class_from_detector(vehicle.label, vehicle.confidence, vehicle.box, plate)
+    return look(image, read, vehicle.box, detected)
 
 
 def owner_of(plate: Box, vehicles: list[Detection]) -> int | None:

@@ -25,6 +25,7 @@ DETECTOR_CLASSES: dict[str, VehicleClass] = {
 }
 _MOTORCYCLE_ASPECT = 1.75  # a 220x140 mm motorcycle plate against a 440x220 mm rear plate
 _NEV_LENGTH = 8
+_HEAVY_PLATE_WIDTHS = 4.6  # a bus or lorry box is at least this many of its plate's widths
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,10 +56,24 @@ def class_from_plate(text: str, color: str, layers: int, box: Box | None) -> Cla
     return UNKNOWN
 
 
-def class_from_detector(name: str, confidence: float) -> ClassEstimate:
-    """A detector's vehicle class; classes that are not vehicles say nothing."""
+def class_from_detector(
+    name: str, confidence: float, box: Box | None = None, plate: Box | None = None
+) -> ClassEstimate:
+    """A detector's vehicle class; classes that are not vehicles say nothing.
+
+    COCO has no van: it calls vans, minibuses and pickups `bus` or `truck`. A heavy vehicle
+    is 2.3-2.55 m wide, over five times its 440 mm plate, while cars and vans are 1.6-2.0 m,
+    under 4.6 plates; so a `bus` or `truck` box narrower than `_HEAVY_PLATE_WIDTHS` of the
+    plate it carries is a van. The rule only narrows: a box seen from the side is wider than
+    the vehicle, never narrower, so no car becomes heavy through it.
+    """
     found = DETECTOR_CLASSES.get(name)
-    return ClassEstimate(found, confidence) if found else UNKNOWN
+    if found is None:
+        return UNKNOWN
+    narrow = box is not None and plate is not None and box.width < _HEAVY_PLATE_WIDTHS * plate.width
+    if found in (VehicleClass.BUS, VehicleClass.LORRY) and narrow:
+        return ClassEstimate(VehicleClass.VAN, confidence)
+    return ClassEstimate(found, confidence)
 
 
 def combine(plate: ClassEstimate, detector: ClassEstimate) -> ClassEstimate:

@@ -21,6 +21,8 @@ from proto import checkpoint_pb2_grpc as pb_grpc
 logger = logging.getLogger(__name__)
 
 SUBSCRIBE_POLL_MS = 500
+SUBSCRIBED_FROM = "alerts-from"
+"""Initial metadata of `Subscribe`: the cursor the feed runs from, sent once it is live."""
 
 
 class AlertsServicer(pb_grpc.AlertsServicer):  # type: ignore[misc]
@@ -50,6 +52,9 @@ class AlertsServicer(pb_grpc.AlertsServicer):  # type: ignore[misc]
             cursor = (
                 model.cursor(request.after_id) if request.after_id else self._store.last_event_id()
             )
+            # the feed is live from here: a client that must not miss what it raises next
+            # (a tablet connecting, a test) waits for these headers before going on
+            context.send_initial_metadata(((SUBSCRIBED_FROM, cursor),))
             checkpoint = request.checkpoint_id or None
             while context.is_active() and not self._stopping.is_set():
                 cursor, events = self._store.events_after(

@@ -16,6 +16,7 @@ from central.alerts.store import PREFIX
 from central.auth import AuthConfig
 from central.config import CentralConfig
 from central.server import Central
+from central.services.alerts import SUBSCRIBED_FROM
 from checkpoint import wire
 from checkpoint.cli.main import main
 from checkpoint.client import CentralClient
@@ -57,6 +58,9 @@ class Feed:
         self.received: list[pb.Alert] = []
         self._cond = threading.Condition()
         self._call = client.alerts.Subscribe(pb.AlertSubscribeRequest(after_id=after_id))
+        # the feed is live once central sends its headers: alerts raised after this arrive
+        metadata = dict(self._call.initial_metadata())
+        assert SUBSCRIBED_FROM in metadata
         self._thread = threading.Thread(target=self._read)
         self._thread.start()
 

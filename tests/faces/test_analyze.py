@@ -7,10 +7,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from checkpoint.errors import InvalidInput
 from edge.faces import FaceAnalyzer, embed_single, load_image
 from edge.faces.analyze import read_image
+from edge.types import Box
 from tests.faces.conftest import faceless_jpeg
 
 
@@ -78,3 +81,22 @@ def test_poor_face_is_never_embedded(analyzer: FaceAnalyzer, dev: Path) -> None:
     assert poor, "the turned face at the bottom right fails the gate"
     assert all(f.embedding is None for f in poor)
     assert all(f.embedding is not None for f in faces if f.quality.passed)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(-200, 700), st.integers(-200, 500), st.integers(1, 900), st.integers(1, 900)
+        ),
+        max_size=4,
+    )
+)
+def test_any_person_boxes_are_searched_safely(
+    analyzer: FaceAnalyzer, people: list[tuple[int, int, int, int]]
+) -> None:
+    """Person boxes from a detector may be tiny, huge or partly outside the frame."""
+    frame = np.full((480, 640, 3), 90, np.uint8)
+    boxes = [Box(x, y, x + w, y + h) for x, y, w, h in people]
+    for face in analyzer.detect(frame, people=boxes):
+        assert 0 <= face.x1 < face.x2 <= 640 and 0 <= face.y1 < face.y2 <= 480

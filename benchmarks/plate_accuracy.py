@@ -24,6 +24,7 @@ from pathlib import Path
 from benchmarks.common import load_labels, percentiles, table
 from checkpoint.paths import default_data_dir
 from edge.app import Reader
+from edge.config import EdgeConfig
 from edge.read import PPOCRConfig, load_reader
 from edge.read.images import load_image
 from edge.track import PlateTracker
@@ -45,6 +46,8 @@ class Score:
     ms: list[float] = field(default_factory=list)
     misses: list[str] = field(default_factory=list)
     false: list[str] = field(default_factory=list)
+    unreadable: int = 0
+    """Lane passages with no plate text (CHECK "plate unreadable" at a real lane)."""
 
 
 def evaluate(folder: Path, labels: dict[str, list[dict[str, str]]], reader: Reader) -> Score:
@@ -70,7 +73,7 @@ def evaluate_lane(
     score = Score()
     for name, rows in sorted(labels.items()):
         image = load_image(folder / name)
-        tracker = PlateTracker()
+        tracker = PlateTracker(min_unreadable=EdgeConfig().min_unreadable_frames)
         decided = []
         for i in range(frames):
             start = time.perf_counter()
@@ -79,6 +82,7 @@ def evaluate_lane(
             decided += tracker.update(Frame(image=image, index=i, timestamp=i / 10), reads)
         decided += tracker.flush()
         _judge(score, name, rows, {d.vote.text for d in decided if d.vote.text})
+        score.unreadable += sum(1 for d in decided if not d.vote.text)
     return score
 
 
@@ -126,6 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.detector:
         lane = load_lane_reader(args.detector, default_data_dir(), threads=args.threads)
         readers.append((f"vehicle-first ({args.detector})", lane, 0))
+        if args.lane_frames:
+            name = f"vehicle-first lane ({args.detector}), {args.lane_frames} frames"
+            readers.append((name, lane, args.lane_frames))
     for mode, reader, frames in readers:
         if frames:
             score = evaluate_lane(args.folder, labels, reader, frames)
@@ -140,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{score.exact}/{score.legible}",
                 f"{accuracy:.1f}%",
                 score.false_reads,
+                score.unreadable if frames else "-",
                 p50,
                 p95,
                 p99,
@@ -150,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"miss  [{mode}] {line}")
             for line in score.false:
                 print(f"false [{mode}] {line}")
-    headers = ["reader", "images", "exact", "accuracy", "false reads", "p50 ms", "p95 ms", "p99 ms"]
+    headers = ["reader", "images", "exact", "accuracy", "false reads", "no-plate passages"]
+    headers += ["p50 ms", "p95 ms", "p99 ms"]
     print(table(headers, rows))
     return 0
 

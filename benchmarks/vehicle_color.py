@@ -39,7 +39,7 @@ from edge.detect import Detection, Detector, load_detector
 from edge.read.images import load_image
 from edge.types import Box, PlateRead
 from edge.vehicle.color import body_region, estimate_color
-from edge.vehicle.first import owner_of
+from edge.vehicle.first import one_box_per_vehicle, owner_of
 from edge.vehicle.kind import class_from_detector
 from edge.vehicle.look import look
 
@@ -127,7 +127,7 @@ class Photos:
             return None
         if name not in self._vehicles:
             found = self.detector.detect(self.image(name))
-            self._vehicles[name] = [d for d in found if d.is_vehicle]
+            self._vehicles[name] = one_box_per_vehicle([d for d in found if d.is_vehicle])
         vehicles = self._vehicles[name]
         index = owner_of(plate, vehicles)
         return vehicles[index] if index is not None else None

@@ -29,6 +29,9 @@ from edge.vehicle.look import look
 logger = logging.getLogger(__name__)
 
 _SAME_PLATE_IOU = 0.3
+_SAME_VEHICLE_IOU = 0.85  # two boxes this alike are one vehicle named twice
+# a car is about four plate widths wide, and plates narrower than about 60 px are rarely read
+_MIN_UNREADABLE_WIDTH = 4 * 60
 
 
 class VehicleFirstReader:
@@ -60,6 +63,10 @@ class VehicleFirstReader:
         counts, and a photo gets no second frame to find one the detector missed)."""
         self.min_vehicle_confidence = min_vehicle_confidence
         """A vehicle with no legible plate is reported only above this score."""
+        self.min_unreadable_width = _MIN_UNREADABLE_WIDTH
+        """...and only when at least this many pixels wide: on a narrower vehicle (far
+        away, parked across the street) a plate would be too small to read anyway, and
+        "plate unreadable" must mean a plate that should have been read."""
         self.max_plate_boxes = 4
         """Plate boxes read per frame, best first: low-score boxes cost a read each."""
 
@@ -76,7 +83,7 @@ class VehicleFirstReader:
         self.people = []  # a frame that fails here leaves no stale boxes for the next lane
         detections = self.detector.detect(image)
         detected = time.perf_counter()
-        vehicles = [d for d in detections if d.is_vehicle]
+        vehicles = one_box_per_vehicle([d for d in detections if d.is_vehicle])
         self.people = [d.box for d in detections if d.is_person]
         if self.detector.finds_plates:
             reads = self.plates.read(image, near=near)
@@ -112,7 +119,11 @@ class VehicleFirstReader:
                 owners.add(index)
             out.append(dataclasses.replace(read, vehicle=_look(image, read, owner)))
         for index, vehicle in enumerate(vehicles):
-            if index not in owners and vehicle.confidence >= self.min_vehicle_confidence:
+            if (
+                index not in owners
+                and vehicle.confidence >= self.min_vehicle_confidence
+                and vehicle.box.width >= self.min_unreadable_width
+            ):
                 # a vehicle with no legible plate in this frame
                 out.append(
                     PlateRead(
@@ -137,6 +148,17 @@ def _look(image: np.ndarray, read: PlateRead | None, vehicle: Detection | None) 
     plate = read.box if read is not None else None
     detected = class_from_detector(vehicle.label, vehicle.confidence, vehicle.box, plate)
     return look(image, read, vehicle.box, detected)
+
+
+def one_box_per_vehicle(vehicles: list[Detection]) -> list[Detection]:
+    """The surest of near-identical boxes: a detector's per-class suppression keeps a van
+    boxed as both `bus` and `truck`, and the second box would be a vehicle of its own with
+    no plate (CHECK "plate unreadable" for nothing)."""
+    kept: list[Detection] = []
+    for vehicle in sorted(vehicles, key=lambda d: -d.confidence):
+        if all(vehicle.box.iou(k.box) < _SAME_VEHICLE_IOU for k in kept):
+            kept.append(vehicle)
+    return kept
 
 
 def owner_of(plate: Box, vehicles: list[Detection]) -> int | None:

@@ -103,3 +103,32 @@ def test_a_vehicle_only_detector_sees_an_empty_road_as_empty(
 ) -> None:
     road = np.full((720, 1280, 3), 90, np.uint8)
     assert vehicles_only.read(road) == []
+
+
+@needs_font
+def test_a_vehicle_too_small_for_a_readable_plate_is_not_plate_unreadable(
+    lane: VehicleFirstReader,
+) -> None:
+    """Far away, a plate would be under ~60 px and unreadable anyway: such a vehicle is no
+    "plate unreadable" case (a parked car across the street must not send an officer)."""
+    import cv2
+
+    far = cv2.resize(vehicle_frame("冀A12345", "white", covered=True), None, fx=0.35, fy=0.35)
+    seen = [d for d in lane.detector.detect(far) if d.is_vehicle]
+    assert any(d.confidence >= lane.min_vehicle_confidence for d in seen)  # it is seen...
+    assert all(d.box.width < lane.min_unreadable_width for d in seen)  # ...but small
+    assert lane.read(far) == []
+
+
+def test_one_vehicle_named_twice_is_one_vehicle() -> None:
+    from edge.detect import Detection
+    from edge.types import Box
+    from edge.vehicle.first import one_box_per_vehicle
+
+    van_as_bus = Detection(Box(38, 32, 516, 412), "bus", 0.54)
+    van_as_truck = Detection(Box(38, 36, 519, 424), "truck", 0.31)
+    car_in_front = Detection(Box(100, 200, 300, 412), "car", 0.8)
+
+    kept = one_box_per_vehicle([van_as_truck, van_as_bus, car_in_front])
+
+    assert kept == [car_in_front, van_as_bus]

@@ -129,7 +129,9 @@ class Edge:
         """Read, track and decide one frame; a failure costs this frame only."""
         start = time.perf_counter()
         try:
-            reads = self._reader.read(frame.image, near=self.tracker.plates_in_view())
+            height, width = frame.image.shape[:2]
+            roi = self.config.roi_box(width, height)
+            reads = self._reader.read(frame.image, roi=roi, near=self.tracker.plates_in_view())
         except InvalidInput as exc:
             self.metrics.read_errors.inc()
             logger.warning("frame %d unreadable: %s", frame.index, exc)

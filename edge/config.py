@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from checkpoint.paths import default_data_dir
+from edge.types import Box
 
 
 class EdgeConfig(BaseModel):
@@ -42,3 +43,38 @@ class EdgeConfig(BaseModel):
     min_unreadable_frames: int = Field(
         3, ge=1, description="Frames a vehicle with no legible plate needs to be reported."
     )
+    roi: tuple[float, float, float, float] | None = Field(
+        None,
+        description="The lane in the picture, as fractions of the frame (x1, y1, x2, y2): "
+        "plates and vehicles outside it belong to other lanes and are not screened here.",
+    )
+
+    @field_validator("roi")
+    @classmethod
+    def _roi_inside_the_frame(
+        cls, roi: tuple[float, float, float, float] | None
+    ) -> tuple[float, float, float, float] | None:
+        return check_roi(roi) if roi is not None else None
+
+    def roi_box(self, width: int, height: int) -> Box | None:
+        """The region of interest in the pixels of a width x height frame."""
+        if self.roi is None:
+            return None
+        x1, y1, x2, y2 = self.roi
+        return Box(
+            int(x1 * width),
+            int(y1 * height),
+            max(int(x1 * width) + 1, round(x2 * width)),
+            max(int(y1 * height) + 1, round(y2 * height)),
+        )
+
+
+Roi = tuple[float, float, float, float]
+
+
+def check_roi(roi: Roi) -> Roi:
+    """A region of interest as fractions of the frame, or a ValueError saying what is wrong."""
+    x1, y1, x2, y2 = roi
+    if not (0.0 <= x1 < x2 <= 1.0 and 0.0 <= y1 < y2 <= 1.0):
+        raise ValueError(f"roi {x1},{y1},{x2},{y2}: want 0 <= x1 < x2 <= 1 and 0 <= y1 < y2 <= 1")
+    return roi

@@ -61,7 +61,29 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="vehicle detector: a model registry name (see 'checkpoint models list') or an "
         ".onnx/.pt file; without one the lane runs plate-first",
     )
+    parser.add_argument(
+        "--roi",
+        type=_roi,
+        metavar="X1,Y1,X2,Y2",
+        help="the lane in the picture as fractions of the frame, e.g. 0.25,0.3,0.75,1: plates "
+        "and vehicles outside it are other lanes' (default: the whole frame)",
+    )
     parser.set_defaults(run=run, needs_client=False)
+
+
+def _roi(text: str) -> tuple[float, float, float, float]:
+    from edge.config import check_roi
+
+    try:
+        x1, y1, x2, y2 = (float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: want four fractions X1,Y1,X2,Y2 such as 0.25,0.3,0.75,1"
+        ) from None
+    try:
+        return check_roi((x1, y1, x2, y2))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -79,6 +101,7 @@ def run(args: argparse.Namespace) -> int:
         metrics_port=args.metrics_port,
         deadline_s=args.deadline,
         detector=args.detector,
+        roi=args.roi,
         **overrides,
     )
     if args.mode != "vehicle":

@@ -73,20 +73,27 @@ class VehicleFirstReader:
     def read(
         self, image: np.ndarray, roi: Box | None = None, near: Sequence[Box] = ()
     ) -> list[PlateRead]:
-        return self.read_timed(image, near)[0]
+        return self.read_timed(image, near, roi)[0]
 
     def read_timed(
-        self, image: np.ndarray, near: Sequence[Box] = ()
+        self, image: np.ndarray, near: Sequence[Box] = (), roi: Box | None = None
     ) -> tuple[list[PlateRead], dict[str, float]]:
-        """`read`, plus milliseconds spent detecting, reading plates and looking at vehicles."""
+        """`read`, plus milliseconds spent detecting, reading plates and looking at vehicles.
+
+        With `roi` (the lane), the detector still sees the whole frame (a vehicle entering
+        the lane is whole in it), but only vehicles whose centre is in the lane count and
+        plates are read only there.
+        """
         start = time.perf_counter()
         self.people = []  # a frame that fails here leaves no stale boxes for the next lane
         detections = self.detector.detect(image)
         detected = time.perf_counter()
+        if roi is not None:
+            detections = [d for d in detections if roi.holds_centre_of(d.box)]
         vehicles = one_box_per_vehicle([d for d in detections if d.is_vehicle])
         self.people = [d.box for d in detections if d.is_person]
         if self.detector.finds_plates:
-            reads = self.plates.read(image, near=near)
+            reads = self.plates.read(image, roi=roi, near=near)
             boxed = [
                 d.box
                 for d in detections
@@ -96,8 +103,10 @@ class VehicleFirstReader:
             if not reads and detections:
                 # something is there and nothing cheap read it: text detection on the frame
                 reads = self.plates.read_text_lines(image)
+                if roi is not None:
+                    reads = [r for r in reads if roi.holds_centre_of(r.box)]
         elif self.whole_frame:
-            reads = self.plates.read(image, near=near)
+            reads = self.plates.read(image, roi=roi, near=near)
         else:
             reads = []
             for vehicle in vehicles:
@@ -108,7 +117,7 @@ class VehicleFirstReader:
             if not reads:
                 # a COCO model misses a vehicle that fills the frame or is cut off by its
                 # edge (a close-up at the barrier): a plate must not go unread for that
-                reads = self.plates.read(image, near=near)
+                reads = self.plates.read(image, roi=roi, near=near)
         read_done = time.perf_counter()
         out: list[PlateRead] = []
         owners: set[int] = set()

@@ -7,7 +7,9 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 from prometheus_client import generate_latest
+from pydantic import ValidationError
 
 from central.server import Central
 from checkpoint import wire
@@ -17,8 +19,10 @@ from edge.app import Edge
 from edge.config import EdgeConfig
 from edge.read import PlateReader
 from edge.source import open_source
+from edge.synth import place_on_background, random_background, render_plate
 from edge.synth.clip import CLIP, FRAMES_PER_VEHICLE, GAP_FRAMES, VEHICLES
-from edge.types import Frame
+from edge.types import Box, Frame
+from tests.edge.read.conftest import needs_font
 
 
 def test_first_vehicles_of_the_clip_get_one_verdict_each(
@@ -53,3 +57,40 @@ def test_first_vehicles_of_the_clip_get_one_verdict_each(
     assert (
         'checkpoint_edge_passages_total{decided_by="central",lane="lane-7",verdict="STOP"} 1.0'
     ) in metrics
+
+
+@needs_font
+def test_a_lane_region_screens_only_its_own_lane(
+    central: Central, client: CentralClient, reader: PlateReader, tmp_path: Path
+) -> None:
+    """One camera sees two lanes; with `roi` on the left half, the right lane's vehicle is
+    not this lane's passage."""
+    rng = np.random.default_rng(4)
+    frame, _ = place_on_background(
+        render_plate("京A12345", "blue"), random_background(rng, 720, 1280), rng,
+        width=200, center=(320, 450),
+    )  # fmt: skip
+    frame, _ = place_on_background(
+        render_plate("苏B2V9L7", "blue"), frame, rng, width=200, center=(960, 450)
+    )
+    lanes = {}
+    for roi in (None, (0.0, 0.0, 0.5, 1.0)):
+        out = io.StringIO()
+        config = EdgeConfig(central=central.address, spool_dir=tmp_path, roi=roi)
+        with Edge(config, reader, out, client) as edge:
+            for i in range(4):
+                edge.process(Frame(image=frame, index=i, timestamp=i / 10))
+            edge.finish()
+        lanes[roi] = sorted(json.loads(line)["plate"] for line in out.getvalue().splitlines())
+
+    assert lanes[None] == ["京A12345", "苏B2V9L7"]
+    assert lanes[(0.0, 0.0, 0.5, 1.0)] == ["京A12345"]
+
+
+def test_a_lane_region_must_lie_in_the_frame() -> None:
+    config = EdgeConfig(roi=(0.25, 0.3, 0.75, 1.0))
+    assert config.roi_box(1280, 720) == Box(320, 216, 960, 720)
+    assert EdgeConfig().roi_box(1280, 720) is None
+    for bad in ((0.5, 0.0, 0.4, 1.0), (0.0, 0.0, 1.2, 1.0), (-0.1, 0.0, 0.5, 0.5)):
+        with pytest.raises(ValidationError, match="want 0 <= x1 < x2 <= 1"):
+            EdgeConfig(roi=bad)

@@ -132,3 +132,18 @@ def test_one_vehicle_named_twice_is_one_vehicle() -> None:
     kept = one_box_per_vehicle([van_as_truck, van_as_bus, car_in_front])
 
     assert kept == [car_in_front, van_as_bus]
+
+
+@needs_font
+def test_vehicles_outside_the_lane_region_are_not_this_lanes(
+    vehicles_only: VehicleFirstReader,
+) -> None:
+    from edge.types import Box
+
+    image = vehicle_frame("苏B2V9L7", "silver")  # the vehicle stands mid-frame
+    height, width = image.shape[:2]
+    inside = [r.text for r in vehicles_only.read(image, roi=Box(0, 0, width, height))]
+    elsewhere = vehicles_only.read(image, roi=Box(0, 0, width // 5, height))
+
+    assert inside == ["苏B2V9L7"]
+    assert elsewhere == []

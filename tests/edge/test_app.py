@@ -19,10 +19,9 @@ from edge.app import Edge
 from edge.config import EdgeConfig
 from edge.read import PlateReader
 from edge.source import open_source
-from edge.synth import place_on_background, random_background, render_plate
 from edge.synth.clip import CLIP, FRAMES_PER_VEHICLE, GAP_FRAMES, VEHICLES
 from edge.types import Box, Frame
-from tests.edge.read.conftest import needs_font
+from tests.edge.read.conftest import needs_font, plates_frame
 
 
 def test_first_vehicles_of_the_clip_get_one_verdict_each(
@@ -65,13 +64,10 @@ def test_a_lane_region_screens_only_its_own_lane(
 ) -> None:
     """One camera sees two lanes; with `roi` on the left half, the right lane's vehicle is
     not this lane's passage."""
-    rng = np.random.default_rng(4)
-    frame, _ = place_on_background(
-        render_plate("京A12345", "blue"), random_background(rng, 720, 1280), rng,
-        width=200, center=(320, 450),
-    )  # fmt: skip
-    frame, _ = place_on_background(
-        render_plate("苏B2V9L7", "blue"), frame, rng, width=200, center=(960, 450)
+    frame = plates_frame(
+        4,
+        (720, 1280),
+        [("京A12345", "blue", 200, (320, 450)), ("苏B2V9L7", "blue", 200, (960, 450))],
     )
     lanes = {}
     for roi in (None, (0.0, 0.0, 0.5, 1.0)):

@@ -11,7 +11,7 @@ from edge.read.colour import monochrome
 from edge.synth import augment, place_on_background, random_background, render_plate
 from edge.track import PlateTracker
 from edge.types import Box, Frame
-from tests.edge.read.conftest import needs_font
+from tests.edge.read.conftest import needs_font, plates_frame
 
 CASES = [
     ("京A12345", "blue", 1),
@@ -164,13 +164,10 @@ def test_a_black_plate_beside_a_blue_one_is_found_by_the_sweep() -> None:
     """In lane mode a read plate skips the whole-frame search, so a black (or white) plate
     beside a blue one would never be read; the sweep searches one tile per frame and finds
     it within a round of tiles, after which the tracker's hints keep it every frame."""
-    rng = np.random.default_rng(8)
-    frame, _ = place_on_background(
-        render_plate("京A12345", "blue"), random_background(rng, 1080, 1920), rng,
-        width=220, center=(600, 700),
-    )  # fmt: skip
-    frame, _ = place_on_background(
-        render_plate("粤Z1234港", "black"), frame, rng, width=220, center=(1400, 650)
+    frame = plates_frame(
+        8,
+        (1080, 1920),
+        [("京A12345", "blue", 220, (600, 700)), ("粤Z1234港", "black", 220, (1400, 650))],
     )
     seen: dict[int, list[list[str]]] = {}
     for tiles in (0, 9):

@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 from prometheus_client import generate_latest
@@ -18,6 +19,7 @@ from checkpoint.cli.main import main
 from checkpoint.client import CentralClient
 from checkpoint.watchlist import Category, EntryKind, Severity, make_entry
 from edge.config import EdgeConfig
+from edge.detect import load_detector
 from edge.faces import FaceAnalyzer
 from edge.faces.analyze import load_image, read_image
 from edge.faces.lane import PersonLane
@@ -122,8 +124,6 @@ ASTRONAUT = Path(__file__).resolve().parents[1] / "edge" / "detect" / "data" / "
 
 def far_away(scale: float) -> tuple[np.ndarray, Box]:
     """A 1080p frame with the (public-domain) astronaut portrait small in it, and her box."""
-    import cv2
-
     portrait = read_image(ASTRONAUT)
     small = cv2.resize(portrait, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     frame = np.full((1080, 1920, 3), (120, 130, 125), np.uint8)
@@ -148,8 +148,6 @@ def test_a_face_too_small_for_the_frame_wide_pass_is_found_in_a_person_box(
 def test_a_wanted_person_far_from_the_camera_is_stopped_with_a_person_detector(
     central: Central, client: CentralClient, analyzer: FaceAnalyzer, tmp_path: Path
 ) -> None:
-    from edge.detect import load_detector
-
     head = tmp_path / "astronaut.jpg"
     head.write_bytes(load_jpeg_head(ASTRONAUT))
     assert enrol_photo(client, "astronaut", head).faces == 1
@@ -172,8 +170,6 @@ def test_a_wanted_person_far_from_the_camera_is_stopped_with_a_person_detector(
 
 def load_jpeg_head(path: Path) -> bytes:
     """The portrait's top: one face, as an enrolment photo must hold."""
-    import cv2
-
     image = read_image(path)
     ok, data = cv2.imencode(".jpg", image[:300])
     assert ok
@@ -190,8 +186,6 @@ def test_cli_edge_finds_far_faces_with_a_detector(
 ) -> None:
     """`--detector coco-yolov5s` boxes people for the pedestrian lane, in person mode by
     itself and in both mode through the vehicle lane's detector (one run per frame)."""
-    import cv2
-
     head = tmp_path / "astronaut.jpg"
     head.write_bytes(load_jpeg_head(ASTRONAUT))
     enrol_photo(client, "astronaut", head)

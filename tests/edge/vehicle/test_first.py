@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
 from central.server import Central
 from checkpoint.client import CentralClient
 from checkpoint.vehicles import VehicleColor
+from edge.detect import Detection
 from edge.detect.loader import DEFAULT_DETECTOR
-from edge.vehicle.first import VehicleFirstReader, load_lane_reader
+from edge.types import Box
+from edge.vehicle.first import VehicleFirstReader, load_lane_reader, one_box_per_vehicle
 from tests.edge.read.conftest import needs_font
 from tests.edge.vehicle.scenes import passage_through, vehicle_frame
 
@@ -111,8 +114,6 @@ def test_a_vehicle_too_small_for_a_readable_plate_is_not_plate_unreadable(
 ) -> None:
     """Far away, a plate would be under ~60 px and unreadable anyway: such a vehicle is no
     "plate unreadable" case (a parked car across the street must not send an officer)."""
-    import cv2
-
     far = cv2.resize(vehicle_frame("冀A12345", "white", covered=True), None, fx=0.35, fy=0.35)
     seen = [d for d in lane.detector.detect(far) if d.is_vehicle]
     assert any(d.confidence >= lane.min_vehicle_confidence for d in seen)  # it is seen...
@@ -121,10 +122,6 @@ def test_a_vehicle_too_small_for_a_readable_plate_is_not_plate_unreadable(
 
 
 def test_one_vehicle_named_twice_is_one_vehicle() -> None:
-    from edge.detect import Detection
-    from edge.types import Box
-    from edge.vehicle.first import one_box_per_vehicle
-
     van_as_bus = Detection(Box(38, 32, 516, 412), "bus", 0.54)
     van_as_truck = Detection(Box(38, 36, 519, 424), "truck", 0.31)
     car_in_front = Detection(Box(100, 200, 300, 412), "car", 0.8)
@@ -138,8 +135,6 @@ def test_one_vehicle_named_twice_is_one_vehicle() -> None:
 def test_vehicles_outside_the_lane_region_are_not_this_lanes(
     vehicles_only: VehicleFirstReader,
 ) -> None:
-    from edge.types import Box
-
     image = vehicle_frame("苏B2V9L7", "silver")  # the vehicle stands mid-frame
     height, width = image.shape[:2]
     inside = [r.text for r in vehicles_only.read(image, roi=Box(0, 0, width, height))]

@@ -92,6 +92,8 @@ class PPOCRReader(PlateReader):
         clock.lap("localise")
         reads: list[PlateRead] = []
         for region in regions:
+            if any(r.box.holds_centre_of(region.box) for r in reads):
+                continue  # a second cue on a plate already read (its band, a row of it)
             # a colour blob is the plate itself: read it straight away, and only run the
             # detector around it when that fails (frame, rivets, a double layer...)
             direct = warp_line(view, region.quad)

@@ -6,9 +6,10 @@ Ultralytics' own weights download from GitHub. The npm package ``yolov5@1.0.11``
 Ultralytics' YOLOv5s COCO weights as a TensorFlow.js graph model (``tf.py`` export, NHWC
 640x640 input, output (1, 25200, 85): normalised box centre and size, objectness, 80 class
 probabilities). This script turns that into what `edge.detect.yolo.YoloOnnx` takes from
-any Ultralytics export: input (1, 3, 640, 640) RGB 0-1, output (1, 84, N) with the box in
-input pixels and one score per class (objectness x class probability), class names and
-input size in the metadata. Weights are stored as float16 and cast back to float32 when
+any Ultralytics export with a dynamic input: input (1, 3, H, W) RGB 0-1 (H and W multiples
+of 32; 640 the longest side it was trained at), output (1, 84, N) with the box in input
+pixels and one score per class (objectness x class probability), class names and input
+size in the metadata. Weights are stored as float16 and cast back to float32 when
 the session loads (ONNX Runtime folds the casts), so the file stays under the 20 MB the
 repository takes while inference stays in float32.
 
@@ -21,8 +22,9 @@ Runs only in a separate conversion venv; the product never imports it::
     /work/convenv/bin/python models/convert_coco_yolov5.py package/dist/src/model_s \\
         models/weights/coco_yolov5s.onnx
 
-A rerun gives a file with other bytes (tf2onnx names its constants in no fixed order) and
-the same outputs, bit for bit (checked on real photos); update the registry's sha256.
+The graph takes any input size that is a multiple of 32 (`any_size`), so a 16:9 frame runs
+at 640x384. A rerun gives a file with other bytes (tf2onnx names its constants in no fixed
+order) and the same outputs, bit for bit (checked on real photos); update the registry's sha256.
 """
 
 from __future__ import annotations
@@ -98,17 +100,18 @@ def to_onnx(graph_def: Any, model: dict[str, Any]) -> Any:
 
 
 def ultralytics_layout(proto: Any) -> Any:
-    """Wrap the graph: NCHW input, (1, 84, N) output in input pixels, class scores."""
+    """Wrap the graph: NCHW input of any size, (1, 84, N) output, class scores.
+
+    Boxes are already in input pixels (`any_size`)."""
     import onnx  # type: ignore[import-not-found]
     from onnx import TensorProto, helper, numpy_helper  # type: ignore[import-not-found]
 
     graph = proto.graph
     (old_in,) = graph.input
     (old_out,) = graph.output
-    new_in = helper.make_tensor_value_info("images", TensorProto.FLOAT, [1, 3, SIZE, SIZE])
+    new_in = helper.make_tensor_value_info("images", TensorProto.FLOAT, [1, 3, "height", "width"])
     new_out = helper.make_tensor_value_info("output0", TensorProto.FLOAT, [1, 84, None])
     consts = {
-        "c_scale": np.array([SIZE, SIZE, SIZE, SIZE], np.float32),
         "c_0": np.array([0], np.int64),
         "c_4": np.array([4], np.int64),
         "c_5": np.array([5], np.int64),
@@ -118,8 +121,7 @@ def ultralytics_layout(proto: Any) -> Any:
     graph.initializer.extend(numpy_helper.from_array(v, k) for k, v in consts.items())
     head = [helper.make_node("Transpose", ["images"], [old_in.name], perm=[0, 2, 3, 1])]
     tail = [
-        helper.make_node("Slice", [old_out.name, "c_0", "c_4", "c_axis"], ["xywh_n"]),
-        helper.make_node("Mul", ["xywh_n", "c_scale"], ["xywh"]),
+        helper.make_node("Slice", [old_out.name, "c_0", "c_4", "c_axis"], ["xywh"]),
         helper.make_node("Slice", [old_out.name, "c_4", "c_5", "c_axis"], ["objectness"]),
         helper.make_node("Slice", [old_out.name, "c_5", "c_85", "c_axis"], ["class_p"]),
         helper.make_node("Mul", ["class_p", "objectness"], ["scores"]),
@@ -154,6 +156,104 @@ def ultralytics_layout(proto: Any) -> Any:
     return proto
 
 
+def any_size(proto: Any) -> Any:
+    """Let the graph take any input size that is a multiple of 32, with boxes in pixels.
+
+    The TF.js export bakes its 640x640 input into the detection head: each stride's cell
+    grid is a constant, and boxes are divided by the input size. A 16:9 camera frame then
+    pays for 640x640 where 640x384 holds all of it (40% fewer pixels through every
+    convolution). Here each grid is built from its feature map's shape at run time, and
+    box centres and anchors are scaled by the stride and the anchors in pixels instead of
+    being normalised, so the output is in input pixels whatever the size.
+    """
+    from onnx import TensorProto, helper, numpy_helper  # type: ignore[import-not-found]
+
+    graph = proto.graph
+    consts = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+    readers: dict[str, list[Any]] = {}
+    for node in graph.node:
+        for name in node.input:
+            readers.setdefault(name, []).append(node)
+    added: dict[str, np.ndarray] = {
+        "any_row": np.array([1, -1], np.int64),
+        "any_col": np.array([-1, 1], np.int64),
+        "any_cells": np.array([1, 1, -1, 2], np.int64),
+        "any_half": np.array(0.5, np.float32),
+        "any_0": np.array(0, np.int64),
+        "any_1": np.array(1, np.int64),
+        "any_at1": np.array([1], np.int64),
+        "any_at2": np.array([2], np.int64),
+        "any_at3": np.array([3], np.int64),
+    }
+    grids: dict[int, list[Any]] = {}  # by head node: its grid, computed just before it
+
+    def shape_of(name: str) -> tuple[int, ...]:
+        return consts[name].shape if name in consts else ()
+
+    heads = [n for n in graph.node if n.op_type == "Reshape" and shape_of(n.input[1]) == (4,)]
+    if len(heads) != 3:
+        raise SystemExit(f"expected 3 detection heads, found {len(heads)}")
+    for index, head in enumerate(heads):
+        # (1, ny, nx, 255) -> (1, ny * nx, 3, 85)
+        k = f"any{index}"
+        added[f"{k}_split"] = np.array([1, -1, 3, 85], np.int64)
+        head.input[1] = f"{k}_split"
+        grids[id(head)] = _grid_nodes(helper, TensorProto, head.input[0], k)
+        todo, seen = list(head.output), set()
+        while todo:  # the head's decoding, down to its (1, 3 * ny * nx, 85) rows
+            for node in readers.get(todo.pop(), []):
+                if id(node) in seen:
+                    continue
+                seen.add(id(node))
+                for slot, name in enumerate(node.input):
+                    shape = shape_of(name)
+                    if node.op_type == "Add" and len(shape) == 4 and shape[-1] == 2:
+                        node.input[slot] = f"{k}_grid"  # cell offsets, was (1, 1, 6400, 2)...
+                    elif node.op_type == "Mul" and shape in ((1, 2), (1, 3, 1, 2)):
+                        # stride / 640 -> stride; anchor / 640 -> anchor, both in pixels
+                        added[f"{k}_{slot}_{node.name}"] = consts[name] * SIZE
+                        node.input[slot] = f"{k}_{slot}_{node.name}"
+                if node.op_type == "Reshape" and shape_of(node.input[1]) == (3,):
+                    added[f"{k}_rows"] = np.array([1, -1, 85], np.int64)
+                    node.input[1] = f"{k}_rows"
+                else:
+                    todo += list(node.output)
+    graph.initializer.extend(numpy_helper.from_array(v, k) for k, v in added.items())
+    nodes = [n for node in graph.node for n in (*grids.get(id(node), ()), node)]
+    del graph.node[:]
+    graph.node.extend(nodes)
+    used = {name for node in graph.node for name in node.input}
+    for init in [i for i in graph.initializer if i.name not in used]:
+        graph.initializer.remove(init)  # the 640x640 grids and sizes replaced above
+    return proto
+
+
+def _grid_nodes(helper: Any, types: Any, feature: str, k: str) -> list[Any]:
+    """Nodes giving `{k}_grid`: (1, 1, ny * nx, 2) cell offsets (x - 0.5, y - 0.5), x
+    fastest, for the NHWC feature map `feature`."""
+    return [
+        helper.make_node("Shape", [feature], [f"{k}_shape"]),
+        helper.make_node("Slice", [f"{k}_shape", "any_at1", "any_at2"], [f"{k}_ny1"]),
+        helper.make_node("Slice", [f"{k}_shape", "any_at2", "any_at3"], [f"{k}_nx1"]),
+        helper.make_node("Concat", [f"{k}_ny1", f"{k}_nx1"], [f"{k}_hw"], axis=0),
+        helper.make_node("Squeeze", [f"{k}_ny1"], [f"{k}_ny"]),
+        helper.make_node("Squeeze", [f"{k}_nx1"], [f"{k}_nx"]),
+        helper.make_node("Range", ["any_0", f"{k}_ny", "any_1"], [f"{k}_ry"]),
+        helper.make_node("Range", ["any_0", f"{k}_nx", "any_1"], [f"{k}_rx"]),
+        helper.make_node("Cast", [f"{k}_ry"], [f"{k}_fy"], to=types.FLOAT),
+        helper.make_node("Cast", [f"{k}_rx"], [f"{k}_fx"], to=types.FLOAT),
+        helper.make_node("Reshape", [f"{k}_fx", "any_row"], [f"{k}_row"]),
+        helper.make_node("Reshape", [f"{k}_fy", "any_col"], [f"{k}_col"]),
+        helper.make_node("Expand", [f"{k}_row", f"{k}_hw"], [f"{k}_gx"]),
+        helper.make_node("Expand", [f"{k}_col", f"{k}_hw"], [f"{k}_gy"]),
+        helper.make_node("Unsqueeze", [f"{k}_gx", "any_at2"], [f"{k}_gx3"]),
+        helper.make_node("Unsqueeze", [f"{k}_gy", "any_at2"], [f"{k}_gy3"]),
+        helper.make_node("Concat", [f"{k}_gx3", f"{k}_gy3"], [f"{k}_xy"], axis=2),
+        helper.make_node("Reshape", [f"{k}_xy", "any_cells"], [f"{k}_cells"]),
+        helper.make_node("Sub", [f"{k}_cells", "any_half"], [f"{k}_grid"]),
+    ]
+
+
 def float16_storage(proto: Any, min_elements: int = 1024) -> Any:
     """Store large float32 weights as float16, each behind a Cast back to float32."""
     from onnx import TensorProto, helper, numpy_helper  # type: ignore[import-not-found]
@@ -186,29 +286,29 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     model = json.loads((args.model_dir / "model.json").read_text(encoding="utf-8"))
-    proto = ultralytics_layout(to_onnx(load_graph_def(args.model_dir), model))
+    proto = ultralytics_layout(any_size(to_onnx(load_graph_def(args.model_dir), model)))
     onnx.checker.check_model(proto)
     full = proto.SerializeToString()
     small = float16_storage(proto)
     onnx.checker.check_model(small)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(small.SerializeToString())
-    # the float16 storage must not change what the model sees
-    probe = np.random.default_rng(0).random((1, 3, SIZE, SIZE), dtype=np.float32)
-    ref = ort.InferenceSession(full, providers=["CPUExecutionProvider"]).run(
-        None, {"images": probe}
-    )
-    got = ort.InferenceSession(str(args.out), providers=["CPUExecutionProvider"]).run(
-        None, {"images": probe}
-    )
-    drift = float(np.abs(ref[0][:, 4:] - got[0][:, 4:]).max())
-    logger.info(
-        "wrote %s: %.1f MB, output %s, max class-score drift from float16 storage %.4f",
-        args.out,
-        args.out.stat().st_size / 1e6,
-        got[0].shape,
-        drift,
-    )
+    # the float16 storage must not change what the model sees, at the size it was trained
+    # for or at a 16:9 frame's
+    reference = ort.InferenceSession(full, providers=["CPUExecutionProvider"])
+    stored = ort.InferenceSession(str(args.out), providers=["CPUExecutionProvider"])
+    for height, width in ((SIZE, SIZE), (384, SIZE)):
+        probe = np.random.default_rng(0).random((1, 3, height, width), dtype=np.float32)
+        (ref,) = reference.run(None, {"images": probe})
+        (got,) = stored.run(None, {"images": probe})
+        logger.info(
+            "input %dx%d: output %s, max class-score drift from float16 storage %.4f",
+            width,
+            height,
+            got.shape,
+            float(np.abs(ref[:, 4:] - got[:, 4:]).max()),
+        )
+    logger.info("wrote %s: %.1f MB", args.out, args.out.stat().st_size / 1e6)
     return 0
 
 

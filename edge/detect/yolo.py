@@ -4,7 +4,10 @@ Ultralytics' ONNX export (``model.export(format="onnx")``, no NMS inside) takes 
 letterboxed RGB image scaled to 0-1, shape (1, 3, H, W), and gives (1, 4 + classes, N):
 box centre, width and height in input pixels, then one score per class. The class names
 and input size ride along in the file's metadata, so any such export works here: our own
-plate/vehicle-face model or a COCO model an operator installs.
+plate/vehicle-face model or a COCO model an operator installs. An export with a dynamic
+input (``dynamic=True``, or the bundled COCO model) is fed the smallest multiple of the
+stride that holds the frame scaled to `imgsz`, as Ultralytics' own rectangular inference
+does: a 16:9 frame runs at 640x384, not 640x640, for 40% less work and the same boxes.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from edge.types import Box
 logger = logging.getLogger(__name__)
 
 _PAD_VALUE = 114  # ultralytics' letterbox grey
+_STRIDE = 32  # the largest stride of a YOLO detection head, unless the metadata says
 
 
 class YoloOnnx(Detector):
@@ -57,9 +61,13 @@ class YoloOnnx(Detector):
         model_input = self._session.get_inputs()[0]
         self._input = model_input.name
         height, width = model_input.shape[2:4]
-        if not isinstance(height, int) or not isinstance(width, int):
+        self.dynamic = not isinstance(height, int) or not isinstance(width, int)
+        if self.dynamic:
             height, width = _imgsz(meta, path)
         self.input_size = (int(height), int(width))
+        """The fixed input, or for a dynamic model the size a frame is scaled to fit."""
+        stride = meta.get("stride", "")
+        self.stride = int(stride) if stride.isdigit() else _STRIDE
         self.name = name or path.stem
         self.min_confidence = min_confidence
         self.iou = iou
@@ -72,6 +80,8 @@ class YoloOnnx(Detector):
                 f"got {outputs}; export with ultralytics (format=onnx, nms=False)"
             )
         self.detect(np.zeros((*self.input_size, 3), np.uint8))  # allocate now, not on frame 1
+        if self.dynamic:  # ...and for the shape lane cameras send
+            self.detect(np.zeros((1080, 1920, 3), np.uint8))
         logger.info(
             "detector %s loaded: %s, input %dx%d, %d threads",
             self.name,
@@ -83,7 +93,8 @@ class YoloOnnx(Detector):
 
     def detect(self, image: np.ndarray) -> list[Detection]:
         image, _ = check_image(image, None)
-        blob, scale, (pad_x, pad_y) = letterbox(image, self.input_size)
+        stride = self.stride if self.dynamic else None
+        blob, scale, (pad_x, pad_y) = letterbox(image, self.input_size, stride)
         (raw,) = self._session.run(None, {self._input: blob})
         predictions = raw[0].T  # (N, 4 + classes)
         scores = predictions[:, 4:]
@@ -114,9 +125,12 @@ class YoloOnnx(Detector):
 
 
 def letterbox(
-    image: np.ndarray, size: tuple[int, int]
+    image: np.ndarray, size: tuple[int, int], stride: int | None = None
 ) -> tuple[np.ndarray, float, tuple[float, float]]:
     """Scale to fit (height, width) keeping the aspect, pad with grey, as NCHW float RGB.
+
+    With `stride` (a model with a dynamic input), pad only up to the next multiple of it
+    rather than to the full size.
 
     Returns:
         The blob, the scale applied, and the left/top padding in input pixels.
@@ -125,6 +139,8 @@ def letterbox(
     target_h, target_w = size
     scale = min(target_h / height, target_w / width)
     new_w, new_h = round(width * scale), round(height * scale)
+    if stride is not None:
+        target_w, target_h = -(-new_w // stride) * stride, -(-new_h // stride) * stride
     resized = cv2.resize(image, (new_w, new_h), interpolation=cv2.INTER_LINEAR)
     pad_x, pad_y = (target_w - new_w) / 2, (target_h - new_h) / 2
     left, top = round(pad_x - 0.1), round(pad_y - 0.1)

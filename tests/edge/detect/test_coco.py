@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from edge.detect import Detector, load_detector
+from edge.detect.yolo import YoloOnnx, letterbox
 from edge.read.images import load_image
 from edge.vehicle.first import VehicleFirstReader, load_lane_reader, owner_of
 from tests.edge.read.conftest import DEV_PHOTOS, needs_dev_photos, needs_font
@@ -52,6 +53,24 @@ def test_finds_the_person_in_a_real_photo(coco: Detector) -> None:
         box.width * box.height > 0.5 * width * height
         and box.x1 < width / 2 < box.x2
         and box.y1 < height / 2 < box.y2
+        for box in people
+    ), people
+
+
+def test_a_wide_frame_runs_at_its_own_aspect_and_keeps_frame_coordinates(coco: Detector) -> None:
+    # the portrait pasted into a 16:9 frame: the model takes 640x384, not 640x640, and the
+    # person comes back where the portrait was put
+    assert isinstance(coco, YoloOnnx) and coco.dynamic
+    portrait = load_image(DATA / "astronaut.jpg")
+    h, w = portrait.shape[:2]
+    frame = np.full((h, h * 16 // 9, 3), 90, np.uint8)
+    left = frame.shape[1] - w - 20
+    frame[:, left : left + w] = portrait
+    blob, _, _ = letterbox(frame, coco.input_size, coco.stride)
+    assert blob.shape[2:] == (384, 640)
+    people = [d.box for d in coco.detect(frame) if d.label == "person"]
+    assert any(
+        box.x1 >= left - 0.05 * w and box.x2 <= left + 1.05 * w and box.width > w / 2
         for box in people
     ), people
 

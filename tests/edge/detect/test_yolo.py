@@ -76,6 +76,16 @@ def test_letterbox_keeps_the_aspect_and_centres() -> None:
     assert blob[0, :, 0, 0].tolist() == pytest.approx([114 / 255] * 3)
 
 
+def test_letterbox_for_a_dynamic_input_pads_only_to_the_stride() -> None:
+    wide = np.zeros((1080, 1920, 3), np.uint8)
+    blob, scale, (left, top) = letterbox(wide, (640, 640), stride=32)
+    assert blob.shape == (1, 3, 384, 640)  # 640x360 content, 12 px of grey above and below
+    assert scale == pytest.approx(1 / 3) and (left, top) == (0.0, 12.0)
+    tall = np.zeros((1000, 500, 3), np.uint8)
+    blob, scale, (left, top) = letterbox(tall, (640, 640), stride=32)
+    assert blob.shape == (1, 3, 640, 320) and (left, top) == (0.0, 0.0)
+
+
 def test_bad_input_is_refused(detector: Detector) -> None:
     with pytest.raises(InvalidInput, match="BGR uint8"):
         detector.detect(np.zeros((100, 100), np.uint8))

@@ -9,7 +9,9 @@ vehicle listed with no plate text is not a read). The
 reader never sees the labels; they are compared with its output afterwards. Besides each
 reader mode on single reads, a lane is shown each photo for `--lane-frames` frames (9), as
 a camera sees a vehicle standing in view, and its decided passages are scored. Prints one
-markdown table, plus the misses and false reads with `--details`.
+markdown table, plus the misses and false reads with `--details`. `--light warm` (or
+greenish, cool) reads every photo as a camera that does not balance its white would have
+taken it under that light (`edge.synth.tint`): how much of the accuracy survives a colour cast.
 """
 
 from __future__ import annotations
@@ -21,12 +23,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from benchmarks.common import load_labels, percentiles, table
 from checkpoint.paths import default_data_dir
 from edge.app import Reader
 from edge.config import EdgeConfig
 from edge.read import PPOCRConfig, load_reader
 from edge.read.images import load_image
+from edge.synth import LIGHTS, tint
 from edge.track import PlateTracker
 from edge.types import Frame
 from edge.vehicle.first import load_lane_reader
@@ -50,11 +55,18 @@ class Score:
     """Lane passages with no plate text (CHECK "plate unreadable" at a real lane)."""
 
 
-def evaluate(folder: Path, labels: dict[str, list[dict[str, str]]], reader: Reader) -> Score:
+def _photo(folder: Path, name: str, light: str) -> np.ndarray:
+    image = load_image(folder / name)
+    return image if light == "white" else tint(image, LIGHTS[light])
+
+
+def evaluate(
+    folder: Path, labels: dict[str, list[dict[str, str]]], reader: Reader, light: str = "white"
+) -> Score:
     """Read every labelled image once (the reader warms up at load) and score the reads."""
     score = Score()
     for name, rows in sorted(labels.items()):
-        image = load_image(folder / name)
+        image = _photo(folder, name, light)
         start = time.perf_counter()
         # a vehicle-first reader also lists vehicles with no legible plate (empty text):
         # those are not plate reads, right or false
@@ -65,14 +77,18 @@ def evaluate(folder: Path, labels: dict[str, list[dict[str, str]]], reader: Read
 
 
 def evaluate_lane(
-    folder: Path, labels: dict[str, list[dict[str, str]]], reader: Reader, frames: int
+    folder: Path,
+    labels: dict[str, list[dict[str, str]]],
+    reader: Reader,
+    frames: int,
+    light: str = "white",
 ) -> Score:
     """Show every image to a lane for `frames` frames, as a camera would see a vehicle
     standing in view: the tracker passes its hints from frame to frame and votes, and the
     texts scored are those of the passages it decides. Latency is per frame."""
     score = Score()
     for name, rows in sorted(labels.items()):
-        image = load_image(folder / name)
+        image = _photo(folder, name, light)
         tracker = PlateTracker(min_unreadable=EdgeConfig().min_unreadable_frames)
         decided = []
         for i in range(frames):
@@ -110,6 +126,12 @@ def main(argv: list[str] | None = None) -> int:
         "--detector", help="also score vehicle-first reading with this detector (name or file)"
     )
     parser.add_argument(
+        "--light",
+        choices=sorted(LIGHTS),
+        default="white",
+        help="read every photo as if taken in this coloured light (robustness to casts)",
+    )
+    parser.add_argument(
         "--lane-frames",
         type=int,
         default=9,
@@ -135,9 +157,9 @@ def main(argv: list[str] | None = None) -> int:
             readers.append((name, lane, args.lane_frames))
     for mode, reader, frames in readers:
         if frames:
-            score = evaluate_lane(args.folder, labels, reader, frames)
+            score = evaluate_lane(args.folder, labels, reader, frames, args.light)
         else:
-            score = evaluate(args.folder, labels, reader)
+            score = evaluate(args.folder, labels, reader, args.light)
         p50, p95, p99 = percentiles(score.ms)
         accuracy = 100 * score.exact / max(score.legible, 1)
         rows.append(

@@ -29,6 +29,61 @@ _CHROMATIC_SHARE = 0.22  # a blue/yellow/green plate shows at least this much of
 _MONO_CHROMA = 16  # channel spread (max - min, 0-255) below which a pixel has no colour
 _MONO_PERCENTILE = 99.9  # a colour frame has at least this share of colour somewhere
 _ACHROMATIC_SHARE = 0.6  # unsaturated pixels on a white or black plate
+_CAST_SIDE = 160  # the cast is judged on a copy of about this many pixels a side
+_MIN_CAST = 1.08  # channel ratio of the estimated light below which nothing is corrected
+_MAX_CAST_GAIN = 1.35  # no channel is scaled by more than this (or less than its inverse)
+_CLIPPED = 250  # a channel this bright may have been cut off by the sensor
+_GREY_SATURATION = 0.45  # pixels more saturated than this are paint, not grey in tinted light
+_MIN_EDGES = 100  # edge samples the estimate needs once clipped pixels are left out
+
+
+def neutral_gains(image: np.ndarray) -> np.ndarray | None:
+    """Per-channel (B, G, R) gains that undo a colour cast of the frame, None when it has none.
+
+    Plate colours are told apart by hue and saturation, and a cast moves both: under a warm
+    street lamp a white police plate turns yellow, under a greenish one a pale blue plate
+    turns green, and the grammar then rejects the read (a police plate cannot be yellow, a
+    green plate has 8 characters). The light is estimated with grey-edge (van de Weijer et
+    al. 2007: the average edge of a scene is grey, which holds far better than the average
+    colour when one colour fills the frame, e.g. a blue lorry), on every few pixels of the
+    frame: about a millisecond. Small casts are left alone (most cameras balance their own
+    white), and the correction is bounded.
+    """
+    height, width = image.shape[:2]
+    step = max(1, int(np.sqrt(height * width) / _CAST_SIDE))
+    sample = image[::step, ::step]  # every step-th pixel: enough for a frame-wide average
+    if sample.shape[0] < 2 or sample.shape[1] < 2:
+        return None
+    small = sample.astype(np.float32)
+    dx = small[:-1, 1:] - small[:-1, :-1]
+    dy = small[1:, :-1] - small[:-1, :-1]
+    squared = dx * dx + dy * dy  # squared edge size per channel
+    # an edge at a clipped pixel lost part of its size in the clipped channel only
+    brightest = np.maximum(np.maximum(small[..., 0], small[..., 1]), small[..., 2])
+    darkest = np.minimum(np.minimum(small[..., 0], small[..., 1]), small[..., 2])
+    # painted colours (a blue lorry, a red sign) say nothing of the light; greys do, tinted
+    # by it (a 1.5x cast gives a grey 35% saturation)
+    out = (brightest >= _CLIPPED) | (brightest - darkest > _GREY_SATURATION * brightest)
+    kept = ~(out[:-1, :-1] | out[:-1, 1:] | out[1:, :-1])
+    if np.count_nonzero(kept) < _MIN_EDGES:
+        kept[:] = True
+    # Minkowski norm 6 of the edge sizes, from their squares: mean(size^6)^(1/6)
+    cubes = squared * squared * squared
+    total = np.einsum("ijk,ij->k", cubes, kept.astype(np.float32))
+    light = (total / np.count_nonzero(kept)) ** (1 / 6)
+    if float(light.min()) <= 0.0:
+        return None  # a flat frame: no edges to judge by
+    if float(light.max() / light.min()) < _MIN_CAST:
+        return None
+    gains: np.ndarray = np.clip(light.mean() / light, 1 / _MAX_CAST_GAIN, _MAX_CAST_GAIN)
+    return gains.astype(np.float32)
+
+
+def balance(image: np.ndarray, gains: np.ndarray | None) -> np.ndarray:
+    """`image` with each channel scaled by `gains` (unchanged when None)."""
+    if gains is None or image.size == 0:
+        return image
+    return cv2.transform(image, np.diag(gains).astype(np.float32))
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,17 +120,19 @@ def monochrome(image: np.ndarray) -> bool:
     return float(np.percentile(spread, _MONO_PERCENTILE)) < _MONO_CHROMA
 
 
-def classify(region: np.ndarray) -> PlateColour:
+def classify(region: np.ndarray, gains: np.ndarray | None = None) -> PlateColour:
     """Classify the background colour of a plate crop.
 
     Args:
         region: BGR uint8 crop of the plate (text included; it is the minority).
+        gains: The frame's `neutral_gains`: the crop is judged as if the light were white.
 
     Returns:
         The colour, or "unknown" with share 0 when no plate colour dominates.
     """
     if region.size == 0:
         return PlateColour("unknown", 0.0)
+    region = balance(region, gains)
     hsv = cv2.cvtColor(region, cv2.COLOR_BGR2HSV)
     shares = {name: float(mask.mean()) / 255 for name, mask in masks(hsv).items()}
     chromatic = max(("blue", "yellow", "green"), key=shares.__getitem__)

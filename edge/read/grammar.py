@@ -140,6 +140,11 @@ def _valid(text: str, color: str, *, allow_generic: bool = True) -> bool:
     return _parse(text, color, allow_generic=allow_generic) is not None
 
 
+def accepts(text: str, color: str) -> bool:
+    """Whether a plate reading `text` can have the background `color`."""
+    return _valid(text, color)
+
+
 def _parse(text: str, color: str, *, allow_generic: bool = True) -> str | None:
     """The repaired text if the grammar accepts it for a plate of `color`, else None.
 

@@ -22,10 +22,10 @@ import cv2
 import numpy as np
 
 from edge.read.base import PlateReader, StageTimes, check_image
-from edge.read.colour import classify, monochrome
+from edge.read.colour import classify, monochrome, neutral_gains
 from edge.read.config import PPOCRConfig
 from edge.read.decode import CharRead, CTCDecoder
-from edge.read.grammar import choose, plate_color, rank, repair
+from edge.read.grammar import accepts, choose, plate_color, rank, repair
 from edge.read.images import shrink
 from edge.read.localise import find_plates
 from edge.read.models import TextDetector, TextRecognizer
@@ -66,6 +66,8 @@ class PPOCRReader(PlateReader):
         self._refined: list[tuple[Box, Box]] = []
         # per-read: the frame has no colour (infrared), so no measured plate colour is real
         self._mono = False
+        # per-read: channel gains that undo the frame's colour cast, for judging plate colours
+        self._gains: np.ndarray | None = None
         # across reads: which tile of the frame the lane-mode sweep searches next
         self._sweep = itertools.count()
         # first runs allocate and tune kernels; pay for that here, not on the first frame
@@ -78,6 +80,7 @@ class PPOCRReader(PlateReader):
         self._memo.clear()
         self._refined.clear()
         self._mono = monochrome(image)
+        self._gains = neutral_gains(image)
 
     def read_timed(
         self, image: np.ndarray, roi: Box | None = None, near: Sequence[Box] = ()
@@ -216,7 +219,7 @@ class PPOCRReader(PlateReader):
         small = shrink(image[tile.y1 : tile.y2, tile.x1 : tile.x2], scale)
         offset = np.array([tile.x1, tile.y1], np.float32)
         lines = [line for q in self._det(small) if (line := warp_line(image, q / scale + offset))]
-        found = [p for p in group_rows(image, lines) if _colour(image, p.box) != "unknown"]
+        found = [p for p in group_rows(image, lines) if _plate_coloured(image, p.box, self._gains)]
         return sorted(found, key=lambda p: -p.box.width)[: self.config.max_plates]
 
     def _refine(
@@ -280,13 +283,13 @@ class PPOCRReader(PlateReader):
         line = plate.rows[0]
         squat = len(plate.rows) == 1 and line.aspect < _MAX_DOUBLE_ASPECT
         rows: PlateLines | None = None  # cut once: a fresh warp would be recognised again
-        for colour in _colours(image, plate):
+        for colour in _colours(image, plate, self._gains):
             if squat and colour in _TWO_ROW_COLOURS:
                 rows = rows or split_rows(image, line)
-                read = self._recognise(rows, colour) if rows is not None else None
+                read = self._recognise(image, rows, colour) if rows is not None else None
                 if read is not None:
                     return [read]
-            read = self._recognise(plate, colour)
+            read = self._recognise(image, plate, colour)
             if read is not None:
                 return [read]
         if len(plate.rows) == 2:
@@ -301,7 +304,7 @@ class PPOCRReader(PlateReader):
             self._memo[key] = (line.image, self._decoder.decode(self._rec(line.image)))
         return self._memo[key][1]
 
-    def _recognise(self, plate: PlateLines, colour: str) -> PlateRead | None:
+    def _recognise(self, image: np.ndarray, plate: PlateLines, colour: str) -> PlateRead | None:
         rows = [self._decode(row) for row in plate.rows]
         if not all(rows):  # each row of a double-layer plate carries characters
             return None
@@ -310,6 +313,12 @@ class PPOCRReader(PlateReader):
         best = choose(candidates, self.config.min_confidence)
         if best is None:
             return None
+        if self._gains is not None:
+            # under a colour cast the plate's colour in white light is the one to report
+            # (yellow means a lorry to the restriction rules), where the text allows it
+            balanced = _colour(image, plate.box, self._gains)
+            if balanced != "unknown" and accepts(best.text, balanced):
+                colour = balanced
         return PlateRead(
             text=best.text,
             confidence=best.confidence,
@@ -383,13 +392,20 @@ def _shift(read: PlateRead, area: Box, shape: tuple[int, ...]) -> PlateRead:
     return dataclasses.replace(read, box=inside or box)
 
 
-def _colour(image: np.ndarray, box: Box) -> str:
+def _colour(image: np.ndarray, box: Box, gains: np.ndarray | None = None) -> str:
     """Background colour of the part of `box` inside the image (a line's box may reach
     past the frame's edge, and a negative index would wrap to the far side)."""
-    return classify(image[max(0, box.y1) : box.y2, max(0, box.x1) : box.x2]).name
+    return classify(image[max(0, box.y1) : box.y2, max(0, box.x1) : box.x2], gains).name
 
 
-def _colours(image: np.ndarray, plate: PlateLines) -> list[str]:
+def _plate_coloured(image: np.ndarray, box: Box, gains: np.ndarray | None) -> bool:
+    """Whether `box` has a plate colour, as measured or (under a cast) in white light."""
+    return _colour(image, box) != "unknown" or (
+        gains is not None and _colour(image, box, gains) != "unknown"
+    )
+
+
+def _colours(image: np.ndarray, plate: PlateLines, gains: np.ndarray | None) -> list[str]:
     """The plate's colour judged on its box, then, for white and black, on its main row.
 
     The box of a small or tilted plate holds a good share of the panel around it, so a
@@ -399,14 +415,27 @@ def _colours(image: np.ndarray, plate: PlateLines) -> list[str]:
     an achromatic row colour is a second opinion, and only for a box that has a plate
     colour at all (each extra colour is one more chance for the grammar to accept a
     misread). Recognition is memoised: the second colour costs only the grammar.
+
+    Under a colour cast (`gains`, from `neutral_gains`), the colours the plate would have
+    in white light come after the measured ones: a police plate under a sodium lamp
+    measures yellow, and the grammar refuses a police plate that is yellow. They come
+    after, not instead, because the cast is an estimate: a scene of bright paint can fake
+    one, and a plate read as measured must stay read.
     """
-    colour = _colour(image, plate.box)
-    if colour == "unknown":  # no plate colour at all: text drawn on a photo, a sign
+    measured = [_colour(image, plate.box)]
+    if gains is not None:  # under a colour cast: what the plate would look like in white light
+        measured.append(_colour(image, plate.box, gains))
+    if all(c == "unknown" for c in measured):  # no plate colour: drawn text, a sign
         return []
     row = max(plate.rows, key=lambda r: r.image.shape[0] * r.image.shape[1]).image
     h, w = row.shape[:2]
-    inner = classify(row[h // 8 : h - h // 8, w // 12 : w - w // 12]).name
-    return [colour, inner] if inner in _ACHROMATIC and inner != colour else [colour]
+    inner = row[h // 8 : h - h // 8, w // 12 : w - w // 12]
+    inners = [classify(inner).name] + ([classify(inner, gains).name] if gains is not None else [])
+    out: list[str] = []
+    for colour in [*measured, *(c for c in inners if c in _ACHROMATIC)]:
+        if colour != "unknown" and colour not in out:
+            out.append(colour)
+    return out
 
 
 def _distinct(reads: list[PlateRead]) -> list[PlateRead]:

@@ -5,10 +5,18 @@ WQY Micro Hei font, deterministically from a `numpy.random.Generator`.
 """
 
 from edge.synth.render import FONT_PATH, PLATE_COLORS, font_available, render_plate
-from edge.synth.scene import PlacedPlate, augment, place_on_background, random_background
+from edge.synth.scene import (
+    LIGHTS,
+    PlacedPlate,
+    augment,
+    place_on_background,
+    random_background,
+    tint,
+)
 
 __all__ = [
     "FONT_PATH",
+    "LIGHTS",
     "PLATE_COLORS",
     "PlacedPlate",
     "augment",
@@ -16,4 +24,5 @@ __all__ = [
     "place_on_background",
     "random_background",
     "render_plate",
+    "tint",
 ]

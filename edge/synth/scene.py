@@ -151,3 +151,19 @@ def augment(
         if decoded is not None:
             result = decoded
     return result
+
+
+LIGHTS: dict[str, tuple[float, float, float]] = {
+    "white": (1.0, 1.0, 1.0),
+    "warm": (0.8, 1.0, 1.2),  # a sodium street lamp, an evening sun
+    "greenish": (0.9, 1.12, 0.9),  # old fluorescent tubes
+    "cool": (1.2, 1.0, 0.8),  # shade under a blue sky, a cheap LED
+}
+"""Per-channel (B, G, R) gains of lights a camera that does not balance its white sees by."""
+
+
+def tint(image: np.ndarray, light: tuple[float, float, float]) -> np.ndarray:
+    """`image` as a camera would record it under coloured `light` (channels scaled and
+    clipped, as the sensor clips them)."""
+    tinted: np.ndarray = np.clip(image.astype(np.float32) * np.array(light), 0, 255)
+    return tinted.astype(np.uint8)

@@ -12,6 +12,8 @@ a camera sees a vehicle standing in view, and its decided passages are scored. P
 markdown table, plus the misses and false reads with `--details`. `--light warm` (or
 greenish, cool) reads every photo as a camera that does not balance its white would have
 taken it under that light (`edge.synth.tint`): how much of the accuracy survives a colour cast.
+`--scale`, `--blur` and `--jpeg` change the photos in the same spirit (another camera,
+another distance), in that order after the light.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from benchmarks.common import load_labels, percentiles, table
@@ -55,18 +58,50 @@ class Score:
     """Lane passages with no plate text (CHECK "plate unreadable" at a real lane)."""
 
 
-def _photo(folder: Path, name: str, light: str) -> np.ndarray:
+@dataclass(frozen=True, slots=True)
+class Taking:
+    """How each photo is changed before it is read: another camera, other light."""
+
+    light: str = "white"
+    scale: float = 1.0
+    blur: float = 0.0
+    """Gaussian sigma, pixels (0: none)."""
+    jpeg: int | None = None
+    """Re-encode at this JPEG quality."""
+
+
+def _photo(folder: Path, name: str, taking: Taking) -> np.ndarray:
     image = load_image(folder / name)
-    return image if light == "white" else tint(image, LIGHTS[light])
+    if taking.light != "white":
+        image = tint(image, LIGHTS[taking.light])
+    if taking.scale != 1.0:
+        shrinking = taking.scale < 1.0
+        method = cv2.INTER_AREA if shrinking else cv2.INTER_CUBIC
+        image = cv2.resize(image, None, fx=taking.scale, fy=taking.scale, interpolation=method)
+    if taking.blur > 0:
+        image = cv2.GaussianBlur(image, (0, 0), taking.blur)
+    if taking.jpeg is not None:
+        _, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, taking.jpeg])
+        decoded = cv2.imdecode(data, cv2.IMREAD_COLOR)
+        if decoded is None:
+            raise RuntimeError(f"{name}: JPEG re-encoding at quality {taking.jpeg} failed")
+        image = decoded
+    return image
+
+
+_AS_TAKEN = Taking()
 
 
 def evaluate(
-    folder: Path, labels: dict[str, list[dict[str, str]]], reader: Reader, light: str = "white"
+    folder: Path,
+    labels: dict[str, list[dict[str, str]]],
+    reader: Reader,
+    taking: Taking = _AS_TAKEN,
 ) -> Score:
     """Read every labelled image once (the reader warms up at load) and score the reads."""
     score = Score()
     for name, rows in sorted(labels.items()):
-        image = _photo(folder, name, light)
+        image = _photo(folder, name, taking)
         start = time.perf_counter()
         # a vehicle-first reader also lists vehicles with no legible plate (empty text):
         # those are not plate reads, right or false
@@ -81,14 +116,14 @@ def evaluate_lane(
     labels: dict[str, list[dict[str, str]]],
     reader: Reader,
     frames: int,
-    light: str = "white",
+    taking: Taking = _AS_TAKEN,
 ) -> Score:
     """Show every image to a lane for `frames` frames, as a camera would see a vehicle
     standing in view: the tracker passes its hints from frame to frame and votes, and the
     texts scored are those of the passages it decides. Latency is per frame."""
     score = Score()
     for name, rows in sorted(labels.items()):
-        image = _photo(folder, name, light)
+        image = _photo(folder, name, taking)
         tracker = PlateTracker(min_unreadable=EdgeConfig().min_unreadable_frames)
         decided = []
         for i in range(frames):
@@ -131,6 +166,9 @@ def main(argv: list[str] | None = None) -> int:
         default="white",
         help="read every photo as if taken in this coloured light (robustness to casts)",
     )
+    parser.add_argument("--scale", type=float, default=1.0, help="resize every photo first")
+    parser.add_argument("--blur", type=float, default=0.0, help="Gaussian blur sigma, px")
+    parser.add_argument("--jpeg", type=int, help="re-encode every photo at this JPEG quality")
     parser.add_argument(
         "--lane-frames",
         type=int,
@@ -139,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     labels = load_labels(args.labels)
+    taking = Taking(args.light, args.scale, args.blur, args.jpeg)
     rows = []
     readers: list[tuple[str, Reader, int]] = []
     extra = {} if args.det_pixels is None else {"det_pixels": args.det_pixels}
@@ -157,9 +196,9 @@ def main(argv: list[str] | None = None) -> int:
             readers.append((name, lane, args.lane_frames))
     for mode, reader, frames in readers:
         if frames:
-            score = evaluate_lane(args.folder, labels, reader, frames, args.light)
+            score = evaluate_lane(args.folder, labels, reader, frames, taking)
         else:
-            score = evaluate(args.folder, labels, reader, args.light)
+            score = evaluate(args.folder, labels, reader, taking)
         p50, p95, p99 = percentiles(score.ms)
         accuracy = 100 * score.exact / max(score.legible, 1)
         rows.append(

@@ -113,6 +113,33 @@ def repair(reads: list[CharRead], color: str) -> list[Variant]:
     return [_fix_mainland(v, color) for v in variants]
 
 
+def repair_rows(rows: list[list[CharRead]], color: str) -> list[Variant]:
+    """`repair` for a plate read row by row: a double-layer plate's top row holds its
+    province and letter (a farm vehicle's, its province and two digits), so letters after
+    those are the rivets or the small print beside them (`京EM` over `A5331`): the plate is
+    also tried without them, weighted by how unsure they were. The input is not modified.
+    """
+    flat = [c for row in rows for c in row]
+    variants = repair(flat, color)
+    top = rows[0]
+    extra = (
+        len(rows) == 2
+        and len(top) > 2
+        and top[0].char in PROVINCES
+        and top[2].char not in _DIGITS
+        and not _valid("".join(c.char for c in flat), color)
+    )
+    if extra:
+        # the top row says where the extra characters are: a flat trim of the bottom row's
+        # end would make a valid but wrong plate (`京EMA533`), so it counts for less
+        dropped = top[2:]
+        prior = 1 - sum(c.confidence for c in dropped) / len(dropped) / 4
+        trimmed = repair([*top[:2], *rows[1]], color)
+        variants = [variants[0], *(replace(v, prior=v.prior / 2) for v in variants[1:])]
+        variants += [replace(v, prior=v.prior * prior) for v in trimmed]
+    return variants
+
+
 def _fix_mainland(variant: Variant, color: str) -> Variant:
     """Position 1 of a mainland plate is a province, position 2 a letter: take the best
     such character the network saw at that step."""

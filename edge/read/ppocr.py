@@ -25,7 +25,7 @@ from edge.read.base import PlateReader, StageTimes, check_image
 from edge.read.colour import classify, monochrome, neutral_gains
 from edge.read.config import PPOCRConfig
 from edge.read.decode import CharRead, CTCDecoder
-from edge.read.grammar import accepts, choose, plate_color, rank, repair
+from edge.read.grammar import accepts, choose, plate_color, rank, repair_rows
 from edge.read.images import shrink
 from edge.read.localise import find_plates
 from edge.read.models import TextDetector, TextRecognizer
@@ -308,8 +308,7 @@ class PPOCRReader(PlateReader):
         rows = [self._decode(row) for row in plate.rows]
         if not all(rows):  # each row of a double-layer plate carries characters
             return None
-        reads = [c for row in rows for c in row]
-        candidates = rank(repair(reads, colour), colour, self.config.top_n)
+        candidates = rank(repair_rows(rows, colour), colour, self.config.top_n)
         best = choose(candidates, self.config.min_confidence)
         if best is None:
             return None

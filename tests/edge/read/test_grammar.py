@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from edge.read.decode import CharRead, CTCDecoder
-from edge.read.grammar import choose, plate_color, rank, repair
+from edge.read.grammar import choose, plate_color, rank, repair, repair_rows
 
 
 def reads(
@@ -109,3 +109,35 @@ def test_ctc_decode_collapses_runs_and_keeps_max_confidence() -> None:
     out = decoder.decode(probs)
     assert "".join(r.char for r in out) == "京A11E"
     assert [round(r.confidence, 2) for r in out] == [0.9, 0.95, 0.6, 0.8, 0.1]
+
+
+def best_of_rows(rows: list[list[CharRead]], color: str) -> str | None:
+    chosen = choose(rank(repair_rows(rows, color), color, top_n=5), min_confidence=0.5)
+    return chosen.text if chosen else None
+
+
+@pytest.mark.parametrize(
+    ("top", "bottom", "color", "expected"),
+    [
+        pytest.param("京E", "A5331", "yellow", "京EA5331", id="two-rows-as-read"),
+        pytest.param("京EM", "A5331", "yellow", "京EA5331", id="rivet-after-the-letter"),
+        pytest.param("豫CI", "G117挂", "yellow", "豫CG117挂", id="trailer-rivet"),
+    ],
+)
+def test_repair_rows(top: str, bottom: str, color: str, expected: str) -> None:
+    province = top[0]
+    rows = [reads(top, province=province), reads(bottom, province=province)]
+    assert best_of_rows(rows, color) == expected
+
+
+def test_a_sure_extra_top_character_costs_confidence() -> None:
+    as_read = choose(rank(repair_rows([reads("京E"), reads("A5331")], "yellow"), "yellow", 5), 0.0)
+    trimmed = choose(rank(repair_rows([reads("京EM"), reads("A5331")], "yellow"), "yellow", 5), 0.0)
+    assert as_read is not None and trimmed is not None
+    assert trimmed.text == as_read.text and trimmed.confidence < as_read.confidence
+
+
+def test_a_top_row_ending_in_digits_is_not_trimmed() -> None:
+    # a farm vehicle's top row is its province and two digits (云26 over 27252)
+    rows = [reads("云26", province="云"), reads("27252", province="云")]
+    assert repair_rows(rows, "green") == repair([c for row in rows for c in row], "green")

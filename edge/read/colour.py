@@ -29,12 +29,12 @@ _CHROMATIC_SHARE = 0.22  # a blue/yellow/green plate shows at least this much of
 _MONO_CHROMA = 16  # channel spread (max - min, 0-255) below which a pixel has no colour
 _MONO_PERCENTILE = 99.9  # a colour frame has at least this share of colour somewhere
 _ACHROMATIC_SHARE = 0.6  # unsaturated pixels on a white or black plate
-_CAST_SIDE = 160  # the cast is judged on a copy of about this many pixels a side
+_CAST_SIDE = 160  # the cast is judged on a sample of about this many pixels a side
 _MIN_CAST = 1.08  # channel ratio of the estimated light below which nothing is corrected
 _MAX_CAST_GAIN = 1.35  # no channel is scaled by more than this (or less than its inverse)
 _CLIPPED = 250  # a channel this bright may have been cut off by the sensor
 _GREY_SATURATION = 0.45  # pixels more saturated than this are paint, not grey in tinted light
-_MIN_EDGES = 100  # edge samples the estimate needs once clipped pixels are left out
+_MIN_EDGES = 100  # grey, unclipped edge samples the estimate needs (else: no estimate)
 
 
 def neutral_gains(image: np.ndarray) -> np.ndarray | None:
@@ -46,8 +46,8 @@ def neutral_gains(image: np.ndarray) -> np.ndarray | None:
     green plate has 8 characters). The light is estimated with grey-edge (van de Weijer et
     al. 2007: the average edge of a scene is grey, which holds far better than the average
     colour when one colour fills the frame, e.g. a blue lorry), on every few pixels of the
-    frame: about a millisecond. Small casts are left alone (most cameras balance their own
-    white), and the correction is bounded.
+    frame: about 2 ms on 1080p. Small casts, and frames with too few grey edges to judge
+    by, are left alone (most cameras balance their own white); the correction is bounded.
     """
     height, width = image.shape[:2]
     step = max(1, int(np.sqrt(height * width) / _CAST_SIDE))
@@ -66,7 +66,7 @@ def neutral_gains(image: np.ndarray) -> np.ndarray | None:
     out = (brightest >= _CLIPPED) | (brightest - darkest > _GREY_SATURATION * brightest)
     kept = ~(out[:-1, :-1] | out[:-1, 1:] | out[1:, :-1])
     if np.count_nonzero(kept) < _MIN_EDGES:
-        kept[:] = True
+        return None
     # Minkowski norm 6 of the edge sizes, from their squares: mean(size^6)^(1/6)
     cubes = squared * squared * squared
     total = np.einsum("ijk,ij->k", cubes, kept.astype(np.float32))

@@ -34,7 +34,7 @@ from edge.app import Reader
 from edge.config import EdgeConfig
 from edge.read import PPOCRConfig, load_reader
 from edge.read.images import load_image
-from edge.synth import LIGHTS, tint
+from edge.synth import LIGHTS, jpeg, tint
 from edge.track import PlateTracker
 from edge.types import Frame
 from edge.vehicle.first import load_lane_reader
@@ -81,8 +81,7 @@ def _photo(folder: Path, name: str, taking: Taking) -> np.ndarray:
     if taking.blur > 0:
         image = cv2.GaussianBlur(image, (0, 0), taking.blur)
     if taking.jpeg is not None:
-        _, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, taking.jpeg])
-        decoded = cv2.imdecode(data, cv2.IMREAD_COLOR)
+        decoded = jpeg(image, taking.jpeg)
         if decoded is None:
             raise RuntimeError(f"{name}: JPEG re-encoding at quality {taking.jpeg} failed")
         image = decoded

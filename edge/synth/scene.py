@@ -146,11 +146,18 @@ def augment(
     out = out * gain[..., None] + grain
     result: np.ndarray = np.clip(out, 0, 255).astype(np.uint8)
     if jpeg_quality is not None:
-        ok, data = cv2.imencode(".jpg", result, [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality])
-        decoded = cv2.imdecode(data, cv2.IMREAD_COLOR) if ok else None
+        decoded = jpeg(result, jpeg_quality)
         if decoded is not None:
             result = decoded
     return result
+
+
+def jpeg(image: np.ndarray, quality: int) -> np.ndarray | None:
+    """`image` after a round trip through JPEG at `quality` (its block and ringing
+    artefacts); None if OpenCV could not encode or decode it."""
+    ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    decoded: np.ndarray | None = cv2.imdecode(data, cv2.IMREAD_COLOR) if ok else None
+    return decoded
 
 
 LIGHTS: dict[str, tuple[float, float, float]] = {

@@ -1,16 +1,22 @@
-"""Shared helpers for the benchmarks: percentiles, plain-text tables, the dev-set labels."""
+"""Shared helpers for the benchmarks: percentiles, plain-text tables, the dev-set labels, and
+the photos changed as another camera or light would have taken them."""
 
 from __future__ import annotations
 
+import argparse
 import csv
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+import cv2
 import numpy as np
 
+from edge.read.images import load_image
+from edge.synth import LIGHTS, jpeg, tint
 from edge.types import Box
 
 T = TypeVar("T")
@@ -61,3 +67,61 @@ def _fmt(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.3f}" if value < 100 else f"{value:.0f}"
     return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Taking:
+    """How each photo is changed before it is judged: another camera, distance or light.
+
+    The dev photos were taken once; these changes say how much of a figure measured on
+    them survives a camera that does not balance its white, a longer lens, a softer one,
+    or a harsher encoder.
+    """
+
+    light: str = "white"
+    scale: float = 1.0
+    blur: float = 0.0
+    """Gaussian sigma, pixels (0: none)."""
+    jpeg: int | None = None
+    """Re-encode at this JPEG quality."""
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> Taking:
+        return cls(args.light, args.scale, args.blur, args.jpeg)
+
+    def photo(self, path: Path) -> np.ndarray:
+        """The photo at `path` as this taking would have recorded it (BGR uint8)."""
+        image = load_image(path)
+        if self.light != "white":
+            image = tint(image, LIGHTS[self.light])
+        if self.scale != 1.0:
+            method = cv2.INTER_AREA if self.scale < 1.0 else cv2.INTER_CUBIC
+            image = cv2.resize(image, None, fx=self.scale, fy=self.scale, interpolation=method)
+        if self.blur > 0:
+            image = cv2.GaussianBlur(image, (0, 0), self.blur)
+        if self.jpeg is not None:
+            decoded = jpeg(image, self.jpeg)
+            if decoded is None:
+                raise RuntimeError(f"{path.name}: JPEG re-encoding at quality {self.jpeg} failed")
+            image = decoded
+        return image
+
+    def box(self, box: Box) -> Box:
+        """A labelled box in the changed photo's pixels."""
+        if self.scale == 1.0:
+            return box
+        s = self.scale
+        return Box(round(box.x1 * s), round(box.y1 * s), round(box.x2 * s), round(box.y2 * s))
+
+
+def add_taking_options(parser: argparse.ArgumentParser) -> None:
+    """`--light`, `--scale`, `--blur` and `--jpeg`, for `Taking.from_args`."""
+    parser.add_argument(
+        "--light",
+        choices=sorted(LIGHTS),
+        default="white",
+        help="judge every photo as if taken in this coloured light (robustness to casts)",
+    )
+    parser.add_argument("--scale", type=float, default=1.0, help="resize every photo first")
+    parser.add_argument("--blur", type=float, default=0.0, help="Gaussian blur sigma, px")
+    parser.add_argument("--jpeg", type=int, help="re-encode every photo at this JPEG quality")

@@ -25,16 +25,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import cv2
-import numpy as np
-
-from benchmarks.common import load_labels, percentiles, table
+from benchmarks.common import Taking, add_taking_options, load_labels, percentiles, table
 from checkpoint.paths import default_data_dir
 from edge.app import Reader
 from edge.config import EdgeConfig
 from edge.read import PPOCRConfig, load_reader
-from edge.read.images import load_image
-from edge.synth import LIGHTS, jpeg, tint
 from edge.track import PlateTracker
 from edge.types import Frame
 from edge.vehicle.first import load_lane_reader
@@ -58,36 +53,6 @@ class Score:
     """Lane passages with no plate text (CHECK "plate unreadable" at a real lane)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Taking:
-    """How each photo is changed before it is read: another camera, other light."""
-
-    light: str = "white"
-    scale: float = 1.0
-    blur: float = 0.0
-    """Gaussian sigma, pixels (0: none)."""
-    jpeg: int | None = None
-    """Re-encode at this JPEG quality."""
-
-
-def _photo(folder: Path, name: str, taking: Taking) -> np.ndarray:
-    image = load_image(folder / name)
-    if taking.light != "white":
-        image = tint(image, LIGHTS[taking.light])
-    if taking.scale != 1.0:
-        shrinking = taking.scale < 1.0
-        method = cv2.INTER_AREA if shrinking else cv2.INTER_CUBIC
-        image = cv2.resize(image, None, fx=taking.scale, fy=taking.scale, interpolation=method)
-    if taking.blur > 0:
-        image = cv2.GaussianBlur(image, (0, 0), taking.blur)
-    if taking.jpeg is not None:
-        decoded = jpeg(image, taking.jpeg)
-        if decoded is None:
-            raise RuntimeError(f"{name}: JPEG re-encoding at quality {taking.jpeg} failed")
-        image = decoded
-    return image
-
-
 _AS_TAKEN = Taking()
 
 
@@ -100,7 +65,7 @@ def evaluate(
     """Read every labelled image once (the reader warms up at load) and score the reads."""
     score = Score()
     for name, rows in sorted(labels.items()):
-        image = _photo(folder, name, taking)
+        image = taking.photo(folder / name)
         start = time.perf_counter()
         # a vehicle-first reader also lists vehicles with no legible plate (empty text):
         # those are not plate reads, right or false
@@ -122,7 +87,7 @@ def evaluate_lane(
     texts scored are those of the passages it decides. Latency is per frame."""
     score = Score()
     for name, rows in sorted(labels.items()):
-        image = _photo(folder, name, taking)
+        image = taking.photo(folder / name)
         tracker = PlateTracker(min_unreadable=EdgeConfig().min_unreadable_frames)
         decided = []
         for i in range(frames):
@@ -159,15 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--detector", help="also score vehicle-first reading with this detector (name or file)"
     )
-    parser.add_argument(
-        "--light",
-        choices=sorted(LIGHTS),
-        default="white",
-        help="read every photo as if taken in this coloured light (robustness to casts)",
-    )
-    parser.add_argument("--scale", type=float, default=1.0, help="resize every photo first")
-    parser.add_argument("--blur", type=float, default=0.0, help="Gaussian blur sigma, px")
-    parser.add_argument("--jpeg", type=int, help="re-encode every photo at this JPEG quality")
+    add_taking_options(parser)
     parser.add_argument(
         "--lane-frames",
         type=int,
@@ -176,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     labels = load_labels(args.labels)
-    taking = Taking(args.light, args.scale, args.blur, args.jpeg)
+    taking = Taking.from_args(args)
     rows = []
     readers: list[tuple[str, Reader, int]] = []
     extra = {} if args.det_pixels is None else {"det_pixels": args.det_pixels}

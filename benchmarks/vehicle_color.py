@@ -9,7 +9,9 @@ it (the smallest vehicle box holding the plate's centre); without one, or when n
 the plate, the body is judged around the plate alone. Class: the rows with a plate and a
 named class go through the lane's own `look` step (the labelled plate's kind, then the
 detector's class when it is surer); exact, and in the right group as the cloned-plate
-check compares them.
+check compares them. `--light warm` (or greenish, cool), `--scale`, `--blur` and `--jpeg`
+change every photo first, as in `benchmarks.plate_accuracy`; "doubtful" counts the
+estimates the cloned-plate check would not trust on their own.
 """
 
 from __future__ import annotations
@@ -20,12 +22,12 @@ import logging
 import sys
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
-from benchmarks.common import label_box, load_labels, percentiles
+from benchmarks.common import Taking, add_taking_options, label_box, load_labels, percentiles
 from checkpoint.paths import default_data_dir
 from checkpoint.vehicles import (
     VehicleClass,
@@ -36,7 +38,6 @@ from checkpoint.vehicles import (
     parse_color,
 )
 from edge.detect import Detection, Detector, load_detector
-from edge.read.images import load_image
 from edge.types import Box, PlateRead
 from edge.vehicle.color import body_region, estimate_color
 from edge.vehicle.first import one_box_per_vehicle, owner_of
@@ -110,15 +111,18 @@ def class_cases(directory: Path) -> list[ClassCase]:
 class Photos:
     """Each photo loaded, and run through the detector, once: several vehicles share one."""
 
-    def __init__(self, directory: Path, detector: Detector | None) -> None:
+    def __init__(
+        self, directory: Path, detector: Detector | None, taking: Taking | None = None
+    ) -> None:
         self.directory = directory
         self.detector = detector
+        self.taking = taking or Taking()
         self._images: dict[str, np.ndarray] = {}
         self._vehicles: dict[str, list[Detection]] = {}
 
     def image(self, name: str) -> np.ndarray:
         if name not in self._images:
-            self._images[name] = load_image(self.directory / name)
+            self._images[name] = self.taking.photo(self.directory / name)
         return self._images[name]
 
     def vehicle(self, name: str, plate: Box) -> Detection | None:
@@ -139,13 +143,14 @@ def judge_classes(photos: Photos, *, verbose: bool) -> tuple[int, int, int]:
     judged = class_cases(photos.directory)
     for case in judged:
         image = photos.image(case.file)
-        vehicle = photos.vehicle(case.file, case.plate.box)
+        plate = replace(case.plate, box=photos.taking.box(case.plate.box))
+        vehicle = photos.vehicle(case.file, plate.box)
         detected = (
-            class_from_detector(vehicle.label, vehicle.confidence, vehicle.box, case.plate.box)
+            class_from_detector(vehicle.label, vehicle.confidence, vehicle.box, plate.box)
             if vehicle
             else None
         )
-        seen = look(image, case.plate, vehicle.box if vehicle else None, detected).vehicle_class
+        seen = look(image, plate, vehicle.box if vehicle else None, detected).vehicle_class
         exact += seen is case.vehicle_class
         group += seen is not VehicleClass.UNKNOWN and not classes_contradict(
             case.vehicle_class, seen
@@ -164,26 +169,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("directory", type=Path)
     parser.add_argument("--verbose", action="store_true", help="one line per vehicle")
     parser.add_argument("--detector", help="vehicle boxes from this model (registry name or file)")
+    add_taking_options(parser)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s %(message)s")
     detector = load_detector(args.detector, default_data_dir()) if args.detector else None
-    photos = Photos(args.directory, detector)
-    right = near = boxed = 0
+    photos = Photos(args.directory, detector, Taking.from_args(args))
+    right = near = boxed = doubtful = misleading = 0
     ms: list[float] = []
     judged = cases(args.directory)
     for case in judged:
         image = photos.image(case.file)
-        owner = photos.vehicle(case.file, case.box)
+        plate = photos.taking.box(case.box)
+        owner = photos.vehicle(case.file, plate)
         vehicle = owner.box if owner is not None else None
         boxed += vehicle is not None
         start = time.perf_counter()
-        region = body_region(image.shape, case.box, vehicle)
-        estimate = estimate_color(image, region, case.box) if region is not None else None
+        region = body_region(image.shape, plate, vehicle)
+        estimate = estimate_color(image, region, plate) if region is not None else None
         ms.append((time.perf_counter() - start) * 1000)
         seen = estimate.color if estimate else VehicleColor.UNKNOWN
         ok = seen is case.color
         right += ok
-        near += ok or not colors_contradict(case.color, seen)
+        contradicts = colors_contradict(case.color, seen)
+        near += ok or not contradicts
+        doubtful += estimate is not None and estimate.doubtful
+        misleading += contradicts and estimate is not None and not estimate.doubtful
         if args.verbose:
             conf = f"{estimate.confidence:.2f}" if estimate else "-"
             doubt = " doubtful" if estimate and estimate.doubtful else ""
@@ -199,6 +209,8 @@ def main(argv: list[str] | None = None) -> int:
         f"\nvehicle colour on {total} high-confidence vehicles: "
         f"{right}/{total} = {100 * right / max(total, 1):.1f}% exact, "
         f"{near}/{total} = {100 * near / max(total, 1):.1f}% without a clear contradiction\n"
+        f"marked doubtful (never a cloned-plate check on their own): {doubtful}/{total}; "
+        f"clearly wrong and not doubtful: {misleading}/{total}\n"
         f"colour step ms p50 {p50:.2f} p95 {p95:.2f} p99 {p99:.2f}\n"
     )
     if detector is not None:

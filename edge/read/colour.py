@@ -35,6 +35,8 @@ _MAX_CAST_GAIN = 1.35  # no channel is scaled by more than this (or less than it
 _CLIPPED = 250  # a channel this bright may have been cut off by the sensor
 _GREY_SATURATION = 0.45  # pixels more saturated than this are paint, not grey in tinted light
 _MIN_EDGES = 100  # grey, unclipped edge samples the estimate needs (else: no estimate)
+_CAST_BLOCKS = 3  # the frame is judged in 3x3 blocks...
+_MIN_BLOCKS = 3  # ...of which at least this many need enough grey edges of their own
 
 
 def neutral_gains(image: np.ndarray) -> np.ndarray | None:
@@ -46,8 +48,11 @@ def neutral_gains(image: np.ndarray) -> np.ndarray | None:
     green plate has 8 characters). The light is estimated with grey-edge (van de Weijer et
     al. 2007: the average edge of a scene is grey, which holds far better than the average
     colour when one colour fills the frame, e.g. a blue lorry), on every few pixels of the
-    frame: about 2 ms on 1080p. Small casts, and frames with too few grey edges to judge
-    by, are left alone (most cameras balance their own white); the correction is bounded.
+    frame: about 2 ms on 1080p. Each of 3x3 blocks of the frame gives its own estimate and
+    the median of them is the light: the norm is ruled by the largest edges, and one long
+    edge (a blue sky over grey road, with a white car clipped) would otherwise make the
+    whole frame's light. Small casts, and frames with too few grey edges to judge by, are
+    left alone (most cameras balance their own white); the correction is bounded.
     """
     height, width = image.shape[:2]
     step = max(1, int(np.sqrt(height * width) / _CAST_SIDE))
@@ -69,10 +74,24 @@ def neutral_gains(image: np.ndarray) -> np.ndarray | None:
         return None
     # Minkowski norm 6 of the edge sizes, from their squares: mean(size^6)^(1/6)
     cubes = squared * squared * squared
-    total = np.einsum("ijk,ij->k", cubes, kept.astype(np.float32))
-    light = (total / np.count_nonzero(kept)) ** (1 / 6)
-    if float(light.min()) <= 0.0:
-        return None  # a flat frame: no edges to judge by
+    lights = []
+    rows, cols = kept.shape
+    for i in range(_CAST_BLOCKS):
+        for j in range(_CAST_BLOCKS):
+            block = (
+                slice(i * rows // _CAST_BLOCKS, (i + 1) * rows // _CAST_BLOCKS),
+                slice(j * cols // _CAST_BLOCKS, (j + 1) * cols // _CAST_BLOCKS),
+            )
+            count = np.count_nonzero(kept[block])
+            if count < _MIN_EDGES // _CAST_BLOCKS:
+                continue
+            total = np.einsum("ijk,ij->k", cubes[block], kept[block].astype(np.float32))
+            light = (total / count) ** (1 / 6)
+            if float(light.min()) > 0.0:
+                lights.append(light / light.mean())
+    if len(lights) < _MIN_BLOCKS:
+        return None
+    light = np.median(np.array(lights), axis=0)
     if float(light.max() / light.min()) < _MIN_CAST:
         return None
     gains: np.ndarray = np.clip(light.mean() / light, 1 / _MAX_CAST_GAIN, _MAX_CAST_GAIN)

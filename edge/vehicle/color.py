@@ -4,9 +4,12 @@ Each pixel of the body region is named (white, silver, grey, black or a hue) aft
 frame's exposure is normalised, and the names vote. Grilles, tyres, shadows and road are
 dark or grey on every car, so a hue that holds a fair share of the region wins over them;
 the plate itself is masked out so a blue plate never makes a blue car. The light is judged
-on the whole frame: at night or under a strong colour cast the estimate is marked
-doubtful, and a doubtful colour must never be the only reason to stop anyone. So is every
-colour of a frame with no colour in it (an infrared camera at night).
+on the whole frame: a colour cast is measured (grey-edge, `edge.read.colour.neutral_gains`)
+and undone before any pixel is named, since under a sodium lamp every white car is orange
+and under a cool LED every one is blue. At night, or under a strong colour cast (corrected
+or not), the estimate is marked doubtful, and a doubtful colour must never be the only
+reason to stop anyone. So is every colour of a frame with
+no colour in it (an infrared camera at night).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import cv2
 import numpy as np
 
 from checkpoint.vehicles import VehicleColor
-from edge.read.colour import monochrome
+from edge.read.colour import balance, monochrome, neutral_gains
 from edge.types import Box
 
 logger = logging.getLogger(__name__)
@@ -26,6 +29,10 @@ logger = logging.getLogger(__name__)
 _MAX_PIXELS = 96 * 96  # the region is resampled to about this many pixels
 _NIGHT_V = 55  # median brightness of a night frame (street light, headlights)
 _MAX_CAST = 1.5  # grey-world channel ratio above which the light is coloured (blue sky is ~1.4)
+# a measured cast this strong (channel ratio of the light; daylight, shade and evening sun
+# stay under it) is undone, but the colour stays doubtful: the correction is an estimate,
+# and a street lamp's narrow spectrum loses hues no channel gain brings back
+_DOUBTFUL_CAST = 1.3
 _WHITE_REFERENCE = 230  # value the reference white is scaled to
 _MIN_GAIN, _MAX_GAIN = 0.7, 1.6  # exposure normalisation stays within these
 # grilles, tyres, glass, shadow and road are dark on every vehicle: their votes count less
@@ -72,6 +79,8 @@ class Light:
     cast: bool
     mono: bool = False
     """The frame has no colour at all (infrared at night, a grey feed)."""
+    balance: tuple[float, float, float] | None = None
+    """Per-channel (B, G, R) gains that undo the frame's colour cast; None: no cast measured."""
 
     @property
     def doubtful(self) -> bool:
@@ -81,14 +90,17 @@ class Light:
 def judge_light(image: np.ndarray, plate: Box | None = None, body: Box | None = None) -> Light:
     """Exposure and colour cast of a frame (BGR uint8), near `plate` when given.
 
-    A plate is a known white reference (its characters or its background are white paint
+    The cast is measured on the whole frame first and undone for everything after it. A
+    plate is a known white reference (its characters or its background are white paint
     under the same light as the body), so its brightest pixels set the exposure; without
-    one the frame's brightest pixels do. Night and colour cast are judged on the scene
-    around the vehicle (`body` left out): a big red lorry is not a red light.
+    one the frame's brightest pixels do. Night and a cast left after the correction are
+    judged on the scene around the vehicle (`body` left out): a big red lorry is not a red
+    light.
     """
+    gains = neutral_gains(image)
     height, width = image.shape[:2]
     step = max(1, int(np.sqrt(height * width / (128 * 128))))
-    small = image[::step, ::step]
+    small = balance(image[::step, ::step], gains)
     keep = np.ones(small.shape[:2], bool)
     if body is not None:
         keep[body.y1 // step : body.y2 // step + 1, body.x1 // step : body.x2 // step + 1] = False
@@ -98,13 +110,16 @@ def judge_light(image: np.ndarray, plate: Box | None = None, body: Box | None = 
     value = scene.max(axis=1)
     reference = value
     if plate is not None:
-        reference = image[max(0, plate.y1) : plate.y2, max(0, plate.x1) : plate.x2].max(axis=2)
+        crop = image[max(0, plate.y1) : plate.y2, max(0, plate.x1) : plate.x2]
+        reference = balance(crop, gains).max(axis=2)
     bright = float(np.percentile(reference, 98)) if reference.size else 255.0
     gain = float(np.clip(_WHITE_REFERENCE / max(bright, 1.0), _MIN_GAIN, _MAX_GAIN))
     means = scene.mean(axis=0) + 1.0
-    cast = float(means.max() / means.min()) > _MAX_CAST
+    strong = gains is not None and float(gains.max() / gains.min()) >= _DOUBTFUL_CAST
+    cast = strong or float(means.max() / means.min()) > _MAX_CAST
     night = float(np.median(value)) < _NIGHT_V
-    return Light(gain, night, cast, monochrome(image))
+    corrected = None if gains is None else (float(gains[0]), float(gains[1]), float(gains[2]))
+    return Light(gain, night, cast, monochrome(image), corrected)
 
 
 def body_region(shape: tuple[int, ...], plate: Box | None, vehicle: Box | None) -> Box | None:
@@ -153,7 +168,8 @@ def estimate_color(
         The colour with its confidence; UNKNOWN with confidence 0 when nothing is visible.
     """
     light = light or judge_light(image, plate, region)
-    crop = image[region.y1 : region.y2, region.x1 : region.x2]
+    gains = None if light.balance is None else np.array(light.balance, np.float32)
+    crop = balance(image[region.y1 : region.y2, region.x1 : region.x2], gains)
     mask: np.ndarray = np.full(crop.shape[:2], 255, np.uint8)
     if plate is not None:
         mx, my = plate.width // 4, plate.height // 4

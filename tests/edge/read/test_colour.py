@@ -40,6 +40,20 @@ def test_a_frame_in_white_light_is_left_alone() -> None:
     assert neutral_gains(frame) is None
 
 
+def test_one_long_coloured_edge_is_not_the_light() -> None:
+    """A blue sky over grey road, with everything else flat or clipped: the horizon is the
+    largest grey-ish edge of the frame, but it is one edge, not the light of the scene."""
+    rng = np.random.default_rng(5)
+    frame = np.full((720, 1280, 3), 100.0)
+    frame[:240] = (200, 170, 135)  # pale blue sky (BGR), 33% saturated
+    frame[300:700, 300:1000] = 255  # an overexposed white van: clipped, no edge to judge by
+    for x in range(0, 1280, 160):  # kerb stones, lamp posts: small grey edges everywhere
+        frame[400:720, x : x + 8] = 60
+        frame[240:720, x + 80 : x + 84] = 150
+    noisy = np.clip(frame + rng.normal(0, 3, frame.shape), 0, 255).astype(np.uint8)
+    assert neutral_gains(noisy) is None
+
+
 @needs_font
 @pytest.mark.parametrize("light", [WARM, GREENISH, COOL])
 def test_the_cast_is_estimated_and_undone(light: tuple[float, float, float]) -> None:

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 
 from central.server import Central
@@ -58,6 +59,11 @@ def vehicle_scene(
     """
     rng = np.random.default_rng(seed)
     frame = road(rng)
+    # asphalt grain, kerbs and road marks: a real lane is textured everywhere, and the light
+    # (`tint`) is judged on those grey edges, not on the horizon's one long edge
+    grain = cv2.GaussianBlur(rng.normal(0, 14, frame.shape[:2]).astype(np.float32), (0, 0), 1.5)
+    ground = np.arange(frame.shape[0]) >= frame.shape[0] // 6
+    frame[ground] = np.clip(frame[ground] + grain[ground, :, None], 0, 255).astype(np.uint8)
     vehicle = Vehicle(plate, plate_color, layers, PAINTS[paint], WIDTH_FACTORS[kind])
     image = render_plate(plate, plate_color, layers=layers)
     if covered:

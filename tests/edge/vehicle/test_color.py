@@ -7,6 +7,7 @@ import pytest
 
 from checkpoint.vehicles import VehicleColor, colors_contradict
 from edge.read import PlateReader
+from edge.synth import LIGHTS as SYNTH_LIGHTS
 from edge.types import Box
 from edge.vehicle.color import body_region
 from edge.vehicle.look import add_looks
@@ -54,6 +55,23 @@ def test_night_and_colour_casts_are_doubtful(
     assert reads, "the plate is still legible"
     assert reads[0].vehicle is not None
     assert reads[0].vehicle.color_doubtful
+
+
+@needs_font
+@pytest.mark.parametrize("light", ["warm", "greenish", "cool"])
+@pytest.mark.parametrize("paint", ["white", "black", "red", "blue", "green", "yellow"])
+def test_paint_is_named_through_a_colour_cast(reader: PlateReader, paint: str, light: str) -> None:
+    """Under a sodium lamp a white car is orange and under a cool LED it is blue; the cast
+    is measured and undone, so the paint is still named. What is not named exactly (a
+    white car balanced to grey) is marked doubtful: a confident wrong colour would make a
+    registered car a "possible cloned plate"."""
+    image = vehicle_frame("冀A12345", paint, tint=SYNTH_LIGHTS[light])
+    (read,) = add_looks(image, reader.read(image))
+    assert read.vehicle is not None
+    truth = VehicleColor(paint)
+    if paint != "white":
+        assert read.vehicle.color is truth, read.vehicle
+    assert read.vehicle.color is truth or read.vehicle.color_doubtful, read.vehicle
 
 
 @needs_font

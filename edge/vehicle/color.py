@@ -8,8 +8,8 @@ on the whole frame: a colour cast is measured (grey-edge, `edge.read.colour.neut
 and undone before any pixel is named, since under a sodium lamp every white car is orange
 and under a cool LED every one is blue. At night, or under a strong colour cast (corrected
 or not), the estimate is marked doubtful, and a doubtful colour must never be the only
-reason to stop anyone. So is every colour of a frame with
-no colour in it (an infrared camera at night).
+reason to stop anyone. So is every colour of a frame with no colour in it (an infrared
+camera at night).
 """
 
 from __future__ import annotations

@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s %(message)s")
     detector = load_detector(args.detector, default_data_dir()) if args.detector else None
     photos = Photos(args.directory, detector, Taking.from_args(args))
-    right = near = boxed = doubtful = misleading = 0
+    right = near = boxed = doubtful = misleading = sure = 0
     policy = ClonePolicy()
     ms: list[float] = []
     judged = cases(args.directory)
@@ -195,14 +195,16 @@ def main(argv: list[str] | None = None) -> int:
         contradicts = colors_contradict(case.color, seen)
         near += ok or not contradicts
         doubtful += estimate is not None and estimate.doubtful
-        # what the cloned-plate check would act on against a true registration (a still
-        # photo is a whole track: its one frame agrees with itself)
-        misleading += (
-            contradicts
-            and estimate is not None
+        # what the cloned-plate check would act on (a still photo is a whole track: its one
+        # frame agrees with itself): against a true registration if wrong, against a false
+        # one (a cloned plate) if right
+        trusted = (
+            estimate is not None
             and not estimate.doubtful
             and estimate.confidence >= policy.min_confidence
         )
+        misleading += contradicts and trusted
+        sure += ok and trusted
         if args.verbose:
             conf = f"{estimate.confidence:.2f}" if estimate else "-"
             doubt = " doubtful" if estimate and estimate.doubtful else ""
@@ -219,7 +221,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{right}/{total} = {100 * right / max(total, 1):.1f}% exact, "
         f"{near}/{total} = {100 * near / max(total, 1):.1f}% without a clear contradiction\n"
         f"marked doubtful (never a cloned-plate check on their own): {doubtful}/{total}; "
-        f"clearly wrong, sure enough for a false cloned-plate check: {misleading}/{total}\n"
+        f"clearly wrong, sure enough for a false cloned-plate check: {misleading}/{total}; "
+        f"right and sure enough to back a true one: {sure}/{total}\n"
         f"colour step ms p50 {p50:.2f} p95 {p95:.2f} p99 {p99:.2f}\n"
     )
     if detector is not None:

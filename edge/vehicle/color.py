@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from checkpoint.vehicles import VehicleColor
+from checkpoint.vehicles import VehicleColor, colors_contradict
 from edge.read.colour import balance, monochrome, neutral_gains
 from edge.types import Box
 
@@ -33,6 +33,10 @@ _MAX_CAST = 1.5  # grey-world channel ratio above which the light is coloured (b
 # stay under it) is undone, but the colour stays doubtful: the correction is an estimate,
 # and a street lamp's narrow spectrum loses hues no channel gain brings back
 _DOUBTFUL_CAST = 1.3
+# a colour that a half of the body contradicts is no surer than this (under the cloned-plate
+# check's 0.6): a guess, not evidence
+_SPLIT_CONFIDENCE = 0.5
+_MIN_HALF_PIXELS = 64  # a half with fewer named pixels (the plate masks most of it) says nothing
 _WHITE_REFERENCE = 230  # value the reference white is scaled to
 _MIN_GAIN, _MAX_GAIN = 0.7, 1.6  # exposure normalisation stays within these
 # grilles, tyres, glass, shadow and road are dark on every vehicle: their votes count less
@@ -182,10 +186,11 @@ def estimate_color(
         size = (max(1, int(crop.shape[1] * scale)), max(1, int(crop.shape[0] * scale)))
         crop = cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
         mask = cv2.resize(mask, size, interpolation=cv2.INTER_NEAREST)
-    hsv = cv2.cvtColor(crop, cv2.COLOR_BGR2HSV)[mask > 0].astype(np.float32)
-    if hsv.shape[0] == 0:
+    names = _names(cv2.cvtColor(crop, cv2.COLOR_BGR2HSV).astype(np.float32), light.gain)
+    named = names[mask > 0]
+    if named.size == 0:
         return ColorEstimate(VehicleColor.UNKNOWN, 0.0, light.doubtful, {})
-    shares = _shares(hsv, light.gain)
+    shares = _shares(named)
     best = _winner(shares)
     # a painted hue competes with other paint, not with the grille and shadows under it
     rivals = [
@@ -193,7 +198,34 @@ def estimate_color(
     ]
     first, second = shares[best], max(rivals, default=0.0)
     confidence = first / (first + second) if first > 0 else 0.0
+    if _split(names, mask, best):
+        confidence = min(confidence, _SPLIT_CONFIDENCE)
     return ColorEstimate(best, confidence, light.doubtful, shares)
+
+
+def _split(names: np.ndarray, mask: np.ndarray, best: VehicleColor) -> bool:
+    """Whether a half of the body (top, bottom, left or right) names a colour that clearly
+    contradicts the whole's.
+
+    Paint covers the whole body; a colour that holds only in part of it is something else
+    there: the sky mirrored in a glossy black boot lid (white above, black below), a dark
+    bumper under a white cab, a neighbour's wing on one side. Such a colour may still be
+    the best guess, but it is no clear contradiction of a registration.
+    """
+    height, width = mask.shape
+    halves = (
+        (slice(0, height // 2), slice(None)),
+        (slice(height // 2, None), slice(None)),
+        (slice(None), slice(0, width // 2)),
+        (slice(None), slice(width // 2, None)),
+    )
+    for rows, cols in halves:
+        part = names[rows, cols][mask[rows, cols] > 0]
+        if part.size >= _MIN_HALF_PIXELS:
+            seen = _winner(_shares(part))
+            if colors_contradict(best, seen):
+                return True
+    return False
 
 
 def _winner(shares: dict[VehicleColor, float]) -> VehicleColor:
@@ -209,27 +241,32 @@ def _winner(shares: dict[VehicleColor, float]) -> VehicleColor:
     return max(shares, key=lambda c: shares[c])
 
 
-def _shares(hsv: np.ndarray, gain: float) -> dict[VehicleColor, float]:
-    """Each colour's share of the region's pixels, dark ones discounted."""
-    hue, sat = hsv[:, 0], hsv[:, 1]
-    val = np.minimum(hsv[:, 2] * gain, 255.0)
+_COLORS = tuple(VehicleColor)
+_CODE = {c: i for i, c in enumerate(_COLORS)}
+_HUE_BOUNDS = np.array([b for b, _ in _HUES])
+_HUE_CODES = np.array([_CODE[c] for _, c in _HUES])
+_WEIGHTS = np.array([_DARK_WEIGHT.get(c, 1.0) for c in _COLORS])
+
+
+def _names(hsv: np.ndarray, gain: float) -> np.ndarray:
+    """Each pixel's colour name (an index into `_COLORS`), for HSV pixels of any shape."""
+    hue, sat = hsv[..., 0], hsv[..., 1]
+    val = np.minimum(hsv[..., 2] * gain, 255.0)
     chromatic = (sat >= _CHROMA_S) & (val >= _DARK_V)
-    names = np.empty(hue.shape[0], dtype=object)
-    names[~chromatic] = np.select(
-        [val[~chromatic] >= _WHITE_V, val[~chromatic] >= _SILVER_V, val[~chromatic] >= _GREY_V],
-        [VehicleColor.WHITE, VehicleColor.SILVER, VehicleColor.GREY],
-        VehicleColor.BLACK,
+    names = np.select(
+        [val >= _WHITE_V, val >= _SILVER_V, val >= _GREY_V],
+        [_CODE[VehicleColor.WHITE], _CODE[VehicleColor.SILVER], _CODE[VehicleColor.GREY]],
+        _CODE[VehicleColor.BLACK],
     )
-    bounds = np.array([b for b, _ in _HUES])
-    index = np.searchsorted(bounds, hue[chromatic], side="right").clip(0, len(_HUES) - 1)
-    hue_names = np.array([c for _, c in _HUES], dtype=object)[index]
+    index = np.searchsorted(_HUE_BOUNDS, hue, side="right").clip(0, len(_HUES) - 1)
+    hues = _HUE_CODES[index]
     # a dark orange or red is brown paint (or rust), not a bright one in shadow
-    dark_warm = (val[chromatic] < 120) & np.isin(hue_names, [VehicleColor.ORANGE])
-    hue_names[dark_warm] = VehicleColor.BROWN
-    names[chromatic] = hue_names
-    total = float(hue.shape[0])
-    shares = {
-        c: _DARK_WEIGHT.get(c, 1.0) * float(np.count_nonzero(names == c)) / total
-        for c in VehicleColor
-    }
-    return {c: s for c, s in shares.items() if s > 0}
+    brown = (val < 120) & (hues == _CODE[VehicleColor.ORANGE])
+    hues = np.where(brown, _CODE[VehicleColor.BROWN], hues)
+    return np.where(chromatic, hues, names)
+
+
+def _shares(names: np.ndarray) -> dict[VehicleColor, float]:
+    """Each colour's share of the named pixels, dark ones discounted."""
+    counts = np.bincount(names.ravel(), minlength=len(_COLORS)) * _WEIGHTS / max(1, names.size)
+    return {c: float(s) for c, s in zip(_COLORS, counts, strict=True) if s > 0}

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import cv2
+import numpy as np
 import pytest
 
 from checkpoint.vehicles import VehicleColor, colors_contradict
 from edge.read import PlateReader
 from edge.synth import LIGHTS as SYNTH_LIGHTS
 from edge.types import Box
-from edge.vehicle.color import body_region
+from edge.vehicle.color import body_region, estimate_color
 from edge.vehicle.look import add_looks
 from tests.edge.read.conftest import needs_font
 from tests.edge.vehicle.scenes import PAINTS, vehicle_frame
@@ -119,3 +120,33 @@ def test_the_plate_colour_is_not_the_body_colour(reader: PlateReader) -> None:
 )
 def test_body_region(plate: Box | None, vehicle: Box | None, expected: Box | None) -> None:
     assert body_region((480, 640, 3), plate, vehicle) == expected
+
+
+def _body(top: tuple[int, int, int], bottom: tuple[int, int, int]) -> tuple[np.ndarray, Box, Box]:
+    """A 640x480 frame of grey road with a body whose upper and lower halves differ, a
+    white-on-blue plate in the middle; the frame, the plate box and the body region."""
+    rng = np.random.default_rng(7)
+    frame = np.full((480, 640, 3), 110, np.float32)
+    frame[100:250, 160:480] = top
+    frame[250:420, 160:480] = bottom
+    frame[290:320, 270:370] = (160, 60, 20)  # blue plate
+    frame[298:312, 280:360] = 240  # its white characters: the exposure reference
+    image = np.clip(frame + rng.normal(0, 3, frame.shape), 0, 255).astype(np.uint8)
+    plate = Box(270, 290, 370, 320)
+    region = body_region(image.shape, plate, Box(160, 100, 480, 420))
+    assert region is not None
+    return image, plate, region
+
+
+def test_a_colour_only_part_of_the_body_shows_is_no_clear_evidence() -> None:
+    """A glossy black boot lid mirrors the sky: white above the plate, black below. The
+    best guess may be either, but a half of the body contradicts it, so it stays under the
+    cloned-plate check's confidence; a body painted one colour throughout does not."""
+    image, plate, region = _body(top=(235, 235, 235), bottom=(25, 25, 25))
+    split = estimate_color(image, region, plate)
+    assert split.color in (VehicleColor.WHITE, VehicleColor.BLACK)
+    assert split.confidence <= 0.5
+    image, plate, region = _body(top=(35, 35, 190), bottom=(35, 35, 190))
+    whole = estimate_color(image, region, plate)
+    assert whole.color is VehicleColor.RED
+    assert whole.confidence >= 0.9

@@ -18,6 +18,7 @@ from enum import StrEnum
 
 import numpy as np
 
+from checkpoint.plates import text_affinity
 from checkpoint.vehicles import VehicleSeen
 from edge.types import Box, Frame, PlateRead
 from edge.vehicle.look import summarise
@@ -60,26 +61,6 @@ class Decided:
     best_image: np.ndarray | None
     vehicle: VehicleSeen = field(default_factory=VehicleSeen)
     """The vehicle's colour and class voted over the track's frames."""
-
-
-def text_affinity(a: str, b: str) -> float:
-    """1.0 for equal texts, 0 when clearly different plates; empty text is neutral.
-
-    A read with one character more or less, the rest in order (a rivet or the frame read
-    as a character, a thin 1 lost), is the same plate: splitting it into a track of its
-    own would make a one-frame misread a passage of its own.
-    """
-    if not a or not b:
-        return 0.5
-    if len(a) != len(b):
-        if abs(len(a) - len(b)) != 1:
-            return 0.0
-        short, long = sorted((a, b), key=len)
-        if any(long[:i] + long[i + 1 :] == short for i in range(len(long))):
-            return len(short) / len(long)
-        return 0.2
-    same = sum(1 for x, y in zip(a, b, strict=True) if x == y)
-    return same / len(a) if same * 2 >= len(a) else 0.0
 
 
 def anchor(read: PlateRead) -> Box:

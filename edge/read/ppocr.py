@@ -21,6 +21,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
+from checkpoint.plates import text_affinity
 from edge.read.base import PlateReader, StageTimes, check_image
 from edge.read.colour import classify, monochrome, neutral_gains
 from edge.read.config import PPOCRConfig
@@ -441,9 +442,27 @@ def _distinct(reads: list[PlateRead]) -> list[PlateRead]:
     """One read per plate: the same plate is often proposed by several finder cues."""
     kept: list[PlateRead] = []
     for read in sorted(reads, key=lambda r: -r.confidence):
-        if all(read.box.iou(k.box) < _SAME_PLATE_IOU and read.text != k.text for k in kept):
+        if not any(_same_plate(read, k) for k in kept):
             kept.append(read)
     return [r for r in kept if not any(_badge_of(r, other) for other in kept)]
+
+
+def _same_plate(read: PlateRead, other: PlateRead) -> bool:
+    """Whether two reads of one frame are one plate.
+
+    Besides reads that overlap or agree, a looser box around a plate (the plate with the
+    grille above it, under a colour cast) may read its characters with one of them wrong;
+    as a read of its own it would stand for a second, larger plate, and the right read
+    would then look like lettering beside it (`_badge_of`) and be dropped.
+    """
+    if read.text == other.text or read.box.iou(other.box) >= _SAME_PLATE_IOU:
+        return True
+    nested = read.box.holds_centre_of(other.box) or other.box.holds_centre_of(read.box)
+    longest = max(len(read.text), len(other.text))
+    if not nested or longest == 0:
+        return False
+    # one character apart, counted as text_affinity counts it
+    return text_affinity(read.text, other.text) >= (longest - 1) / longest
 
 
 def _badge_of(read: PlateRead, plate: PlateRead) -> bool:

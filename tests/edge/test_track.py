@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from checkpoint.plates import text_affinity
 from checkpoint.vehicles import VehicleClass, VehicleColor
-from edge.track import PlateTracker, Trigger, text_affinity
+from edge.track import PlateTracker, Trigger
 from edge.types import Box, Frame, PlateRead, VehicleLook
 
 IMAGE = np.zeros((720, 1280, 3), np.uint8)

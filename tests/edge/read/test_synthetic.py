@@ -8,10 +8,11 @@ import pytest
 
 from edge.read import PlateReader, PPOCRConfig, load_reader
 from edge.read.colour import monochrome
-from edge.synth import augment, place_on_background, random_background, render_plate
+from edge.synth import LIGHTS, augment, place_on_background, random_background, render_plate
 from edge.track import PlateTracker
 from edge.types import Box, Frame
 from tests.edge.read.conftest import needs_font, plates_frame
+from tests.edge.vehicle.scenes import vehicle_frame
 
 CASES = [
     ("京A12345", "blue", 1),
@@ -213,3 +214,13 @@ def test_small_lettering_on_a_plates_vehicle_is_no_plate(
     texts = sorted(r.text for r in photo_reader.read(frame))
 
     assert texts == (["京A12345", "粤Z1234港"] if kept else ["京A12345"])
+
+
+@needs_font
+def test_a_looser_box_one_character_off_is_the_same_plate(reader: PlateReader) -> None:
+    """Under a cool cast the finder also proposes the plate with the dark grille above it,
+    which reads 皖A12345 at 0.51 beside the plate's own 冀A12345 at 0.99. That read is the
+    same plate one character off, not a second, larger plate: kept, it made the right read
+    look like lettering beside it and the right read was dropped."""
+    image = vehicle_frame("冀A12345", "white", tint=LIGHTS["cool"])
+    assert [(r.text, r.color) for r in reader.read(image)] == [("冀A12345", "blue")]

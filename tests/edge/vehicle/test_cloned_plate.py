@@ -16,6 +16,7 @@ from central.server import Central
 from checkpoint.cli.main import main
 from checkpoint.client import CentralClient
 from edge.read import PlateReader
+from edge.synth import LIGHTS
 from tests.edge.read.conftest import needs_font
 from tests.edge.vehicle.scenes import passage_through, vehicle_frame
 
@@ -66,6 +67,20 @@ def test_a_red_car_at_night_is_not_called_a_clone(
     verdict = passage_through(central, client, reader, tmp_path, image)
     assert verdict["plate"] == "冀A12345"
     assert "cloned" not in str(verdict["reason"])
+
+
+@needs_font
+@pytest.mark.usefixtures("registered")
+@pytest.mark.parametrize("light", ["warm", "cool"])
+def test_the_registered_white_car_under_a_coloured_lamp_passes(
+    central: Central, client: CentralClient, reader: PlateReader, tmp_path: Path, light: str
+) -> None:
+    """Under a sodium lamp a white car is orange to a camera that does not balance its
+    white, and under a cool LED it is blue: the driver of the registered car must not be
+    held as a "possible cloned plate" for the lamp's colour."""
+    image = vehicle_frame("冀A12345", "white", tint=LIGHTS[light])
+    verdict = passage_through(central, client, reader, tmp_path, image)
+    assert (verdict["plate"], verdict["verdict"]) == ("冀A12345", "PASS"), verdict
 
 
 def test_import_vehicles_reports_bad_rows_and_applies_nothing(

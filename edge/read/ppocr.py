@@ -50,6 +50,13 @@ _MAX_DOUBLE_ASPECT = 2.4  # a one-row plate line is wider than this
 _HINT_GROW = (0.3, 1.5)  # how far a plate moves between frames, in its width and height
 _SEEN = 0.9  # a region this much inside an already refined crop is not detected again
 _BADGE_SCALE = 0.6  # text this much smaller (square root of the area) than a plate beside it
+# a piece of text joined to a plate line that failed: its height against the line's, how far
+# its centre may sit off the line's, its width at most, and the gap between them at most
+# (all in line heights)
+_JOIN_HEIGHT = (0.6, 1.4)
+_JOIN_SHIFT = 0.3
+_JOIN_WIDTH = 2.5
+_JOIN_GAP = 0.8
 # is no plate; area, since a two-row plate is narrower than a one-row plate on the same car
 
 
@@ -192,16 +199,23 @@ class PPOCRReader(PlateReader):
         """Refine each region to exact plate lines with the detector, then read them
         (`grow`: how far the plate may have moved, as in `_refine`)."""
         plates: list[PlateLines] = []
+        pieces: list[Line] = []  # every line found, plate-shaped or not
         for region in regions:
             if self._was_refined(region):
                 continue
             for plate in self._split_mismatched(image, self._refine(image, region, grow)):
+                pieces += plate.rows
                 if _plate_shaped(plate) and all(
                     plate.box.iou(p.box) < _SAME_LINES_IOU for p in plates
                 ):
                     plates.append(plate)
         clock.lap("rectify")
-        reads = [r for plate in plates for r in self._read_plate(image, plate)]
+        reads: list[PlateRead] = []
+        for plate in plates:
+            found = self._read_plate(image, plate)
+            if not found and (joined := _joined(image, plate, pieces)) is not None:
+                found = self._read_plate(image, joined)
+            reads += found
         clock.lap("recognise")
         return reads
 
@@ -352,6 +366,41 @@ def _plate_shaped(plate: PlateLines) -> bool:
     if not _LINE_ASPECT[0] <= bottom.aspect <= _LINE_ASPECT[1]:
         return False
     return len(plate.rows) == 1 or _TOP_ASPECT[0] <= plate.rows[0].aspect <= _TOP_ASPECT[1]
+
+
+def _joined(image: np.ndarray, plate: PlateLines, pieces: list[Line]) -> PlateLines | None:
+    """A one-row plate line that failed, joined with a short piece of text just beside it.
+
+    The detector may cut a character of another colour off its line: the red 警 of a
+    police plate, most of all when a warm light makes it redder still. The piece sits at
+    the line's height, as tall as it, a gap of under a character away; the joined line is
+    only read when the line alone did not make a plate, and must pass the grammar.
+    """
+    if len(plate.rows) != 1:
+        return None
+    line = plate.rows[0]
+    box = line.box
+    for piece in pieces:
+        other = piece.box
+        alike = (
+            _JOIN_HEIGHT[0] * box.height <= other.height <= _JOIN_HEIGHT[1] * box.height
+            and abs(other.center[1] - box.center[1]) <= _JOIN_SHIFT * box.height
+            and other.width <= _JOIN_WIDTH * box.height
+        )
+        if piece is line or not alike:
+            continue
+        # beyond one end of the line (or overlapping it: the line may hold half of it)
+        right = other.x2 > box.x2 and other.x1 > box.center[0]
+        left = other.x1 < box.x1 and other.x2 < box.center[0]
+        gap = other.x1 - box.x2 if right else box.x1 - other.x2
+        if not (right or left) or gap > _JOIN_GAP * box.height:
+            continue
+        first, last = (line, piece) if right else (piece, line)
+        quad = np.array([first.quad[0], last.quad[1], last.quad[2], first.quad[3]], np.float32)
+        merged = warp_line(image, quad)
+        if merged is not None:
+            return PlateLines((merged,))
+    return None
 
 
 _GRIDS = {2: (2, 1), 4: (2, 2), 6: (3, 2), 9: (3, 3)}  # sweep tiles -> columns, rows

@@ -224,3 +224,12 @@ def test_a_looser_box_one_character_off_is_the_same_plate(reader: PlateReader) -
     look like lettering beside it and the right read was dropped."""
     image = vehicle_frame("冀A12345", "white", tint=LIGHTS["cool"])
     assert [(r.text, r.color) for r in reader.read(image)] == [("冀A12345", "blue")]
+
+
+@needs_font
+def test_a_character_cut_off_its_line_is_joined_back(reader: PlateReader) -> None:
+    """On a black car under a warm lamp the detector cuts the red 警 off the police plate's
+    line: the line alone reads 京A1234, which no grammar accepts, and the piece beside it
+    reads 警. Joined, they are the plate."""
+    image = vehicle_frame("京A1234警", "black", plate_color="white", tint=LIGHTS["warm"])
+    assert [(r.text, r.color) for r in reader.read(image)] == [("京A1234警", "white")]

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from edge.read.images import brighten
+
 logger = logging.getLogger(__name__)
 
 PLATE_COLORS = ("blue", "yellow", "green", "white", "black")
@@ -151,7 +153,8 @@ def classify(region: np.ndarray, gains: np.ndarray | None = None) -> PlateColour
     """
     if region.size == 0:
         return PlateColour("unknown", 0.0)
-    region = balance(region, gains)
+    # a plate in shadow or at night is dim paint of its own colour, not a black plate
+    region = brighten(balance(region, gains))
     hsv = cv2.cvtColor(region, cv2.COLOR_BGR2HSV)
     shares = {name: float(mask.mean()) / 255 for name, mask in masks(hsv).items()}
     chromatic = max(("blue", "yellow", "green"), key=shares.__getitem__)

@@ -15,6 +15,8 @@ from checkpoint.errors import InvalidInput
 logger = logging.getLogger(__name__)
 
 _LINEAR_BELOW = 1.25  # downscale factor under which linear interpolation is as good as area
+_EXPOSED = 200  # an image whose brightest paint (98th percentile) is dimmer is brightened...
+_MAX_EXPOSURE_GAIN = 3.0  # ...by at most this much (deeper dark is noise, not paint)
 IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"})
 
 
@@ -70,3 +72,22 @@ def shrink(image: np.ndarray, scale: float) -> np.ndarray:
         return image
     method = cv2.INTER_LINEAR if 1.0 / scale < _LINEAR_BELOW else cv2.INTER_AREA
     return cv2.resize(image, None, fx=scale, fy=scale, interpolation=method)
+
+
+def brighten(image: np.ndarray, step: int = 1, dark: float = _EXPOSED) -> np.ndarray:
+    """`image` brightened until its brightest paint is near white, when it is dark.
+
+    Every plate carries bright paint (white characters, or a white, yellow or green-white
+    background), and so does nearly every street scene; an image whose brightest pixels
+    are dim is underexposed (a lane at night, a plate in shadow), not dark paint. PP-OCR
+    and the colour thresholds were made for exposed images: at night the plate finder's
+    masks miss dim green and yellow plates, and a yellow lorry plate was named black.
+    Scaling the channels keeps hue and saturation; only brightness is restored. `step`
+    samples every step-th pixel for the judgement (a whole frame needs few); images whose
+    brightest paint reaches `dark` are left as they are.
+    """
+    bright = float(np.percentile(image[::step, ::step].max(axis=2), 98))
+    if bright >= min(dark, _EXPOSED):
+        return image
+    gain = min(_MAX_EXPOSURE_GAIN, _EXPOSED / max(bright, 1.0))
+    return cv2.convertScaleAbs(image, alpha=gain)

@@ -27,7 +27,7 @@ from edge.read.colour import classify, monochrome, neutral_gains
 from edge.read.config import PPOCRConfig
 from edge.read.decode import CharRead, CTCDecoder
 from edge.read.grammar import accepts, choose, plate_color, rank, repair_rows
-from edge.read.images import shrink
+from edge.read.images import brighten, shrink
 from edge.read.localise import find_plates
 from edge.read.models import TextDetector, TextRecognizer
 from edge.read.rectify import Line, PlateLines, group_rows, split_rows, warp_line
@@ -48,6 +48,10 @@ _ACHROMATIC = frozenset({"white", "black"})
 _TWO_ROW_COLOURS = frozenset({"yellow", "white", "green", "black"})  # never blue
 _MAX_DOUBLE_ASPECT = 2.4  # a one-row plate line is wider than this
 _HINT_GROW = (0.3, 1.5)  # how far a plate moves between frames, in its width and height
+_EXPOSURE_STEP = 8  # a frame's exposure is judged on every 8th pixel each way
+# a frame whose brightest paint is dimmer than this is brightened before it is read: a dim
+# daylight scene is read as it is (PP-OCR reads it), a lane at night is not
+_DARK_FRAME = 128.0
 _SEEN = 0.9  # a region this much inside an already refined crop is not detected again
 _BADGE_SCALE = 0.6  # text this much smaller (square root of the area) than a plate beside it
 # a piece of text joined to a plate line that failed: its height against the line's, how far
@@ -94,6 +98,7 @@ class PPOCRReader(PlateReader):
         self, image: np.ndarray, roi: Box | None = None, near: Sequence[Box] = ()
     ) -> tuple[list[PlateRead], StageTimes]:
         image, area = check_image(image, roi)
+        image = brighten(image, _EXPOSURE_STEP, _DARK_FRAME)  # a lane at night
         view = image[area.y1 : area.y2, area.x1 : area.x2]
         clock = _Clock()
         self._begin(image)  # the frame, not the roi: colour is a property of the camera
@@ -141,6 +146,7 @@ class PPOCRReader(PlateReader):
         but could not read it any cheaper way.
         """
         image, _ = check_image(image, None)
+        image = brighten(image, _EXPOSURE_STEP, _DARK_FRAME)
         self._begin(image)
         whole = Box(0, 0, image.shape[1], image.shape[0])
         return [
@@ -163,6 +169,7 @@ class PPOCRReader(PlateReader):
         refined with the text detector around the box first.
         """
         image, _ = check_image(image, None)
+        image = brighten(image, _EXPOSURE_STEP, _DARK_FRAME)
         clock = _Clock()
         self._begin(image)
         reads: list[PlateRead] = []

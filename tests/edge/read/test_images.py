@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from edge.read.images import shrink
+from edge.read.images import brighten, shrink
 
 
 def _scene(height: int, width: int) -> np.ndarray:
@@ -42,3 +42,23 @@ def test_shrink_leaves_small_enough_images_alone() -> None:
     image = _scene(100, 200)
     assert shrink(image, 1.0) is image
     assert shrink(image, 1.5) is image
+
+
+def test_brighten_restores_a_dark_image_and_leaves_an_exposed_one() -> None:
+    """A yellow plate at night: its brightest paint is dim, so it is brightened back toward
+    daylight with its hue and saturation kept; the same plate by day is left alone."""
+    day = np.zeros((40, 120, 3), np.uint8)
+    day[:] = (30, 200, 230)  # yellow (BGR)
+    day[10:30, 10:110:10] = (20, 20, 20)  # black strokes
+    assert brighten(day) is day
+    night = cv2.convertScaleAbs(day, alpha=0.3)
+    restored = brighten(night)
+    hsv_day = cv2.cvtColor(day, cv2.COLOR_BGR2HSV)[0, 0].astype(int)
+    hsv_night = cv2.cvtColor(night, cv2.COLOR_BGR2HSV)[0, 0].astype(int)
+    hsv_restored = cv2.cvtColor(restored, cv2.COLOR_BGR2HSV)[0, 0].astype(int)
+    assert hsv_night[2] < 80 <= hsv_restored[2]  # back over the yellow plate's threshold
+    assert abs(hsv_restored[0] - hsv_day[0]) <= 1 and abs(hsv_restored[1] - hsv_day[1]) <= 6
+    # a frame is judged more leniently: only one darker than `dark` is touched
+    dim = cv2.convertScaleAbs(day, alpha=0.7)
+    assert brighten(dim, dark=128) is dim
+    assert brighten(night, dark=128) is not night

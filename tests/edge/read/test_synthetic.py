@@ -233,3 +233,16 @@ def test_a_character_cut_off_its_line_is_joined_back(reader: PlateReader) -> Non
     reads 警. Joined, they are the plate."""
     image = vehicle_frame("京A1234警", "black", plate_color="white", tint=LIGHTS["warm"])
     assert [(r.text, r.color) for r in reader.read(image)] == [("京A1234警", "white")]
+
+
+@needs_font
+@pytest.mark.parametrize("gain", [0.3, 0.2])
+def test_a_lorry_plate_at_night_is_read_yellow(reader: PlateReader, gain: float) -> None:
+    """At night a yellow lorry plate's paint falls under the yellow thresholds: it was named
+    black at 0.3 of daylight and not read at all at 0.2. The frame and the plate crop are
+    brightened first (their brightest paint is dim), so the lane reads the plate and the
+    restriction rules still see a yellow plate."""
+    image = vehicle_frame(
+        "豫CG117挂", "white", plate_color="yellow", layers=2, kind="lorry", gain=gain
+    )
+    assert [(r.text, r.color) for r in reader.read(image)] == [("豫CG117挂", "yellow")]

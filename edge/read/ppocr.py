@@ -54,6 +54,7 @@ _EXPOSURE_STEP = 8  # a frame's exposure is judged on every 8th pixel each way
 _DARK_FRAME = 128.0
 _SEEN = 0.9  # a region this much inside an already refined crop is not detected again
 _BADGE_SCALE = 0.6  # text this much smaller (square root of the area) than a plate beside it
+# is no plate; area, since a two-row plate is narrower than a one-row plate on the same car
 # a piece of text joined to a plate line that failed: its height against the line's, how far
 # its centre may sit off the line's, its width at most, and the gap between them at most
 # (all in line heights)
@@ -61,7 +62,6 @@ _JOIN_HEIGHT = (0.6, 1.4)
 _JOIN_SHIFT = 0.3
 _JOIN_WIDTH = 2.5
 _JOIN_GAP = 0.8
-# is no plate; area, since a two-row plate is narrower than a one-row plate on the same car
 
 
 class PPOCRReader(PlateReader):

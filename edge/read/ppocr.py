@@ -41,6 +41,7 @@ _MAX_DET_WIDTH = 640
 _LINE_ASPECT = (1.6, 10.0)  # a one-row plate's text line
 _TOP_ASPECT = (0.7, 5.0)  # the top row of a double-layer plate
 _SAME_PLATE_IOU = 0.3
+_INSIDE = 0.9  # a read whose box lies this much inside another's is that place read twice
 _SAME_LINES_IOU = 0.8
 _SNAP_SCALE = 0.95  # whole-frame detection may give up 10% of its pixels for a whole factor
 _MIN_PARTIAL = 3  # plate characters a direct read needs before the detector is tried
@@ -507,11 +508,17 @@ def _same_plate(read: PlateRead, other: PlateRead) -> bool:
     """Whether two reads of one frame are one plate.
 
     Besides reads that overlap or agree, a looser box around a plate (the plate with the
-    grille above it, under a colour cast) may read its characters with one of them wrong;
-    as a read of its own it would stand for a second, larger plate, and the right read
-    would then look like lettering beside it (`_badge_of`) and be dropped.
+    grille above it, under a colour cast) reads its characters with some of them wrong or
+    lost (皖A12345 for 冀A12345, RA1234 for 京A1234学). Plates never lie inside one
+    another, so a read inside another's box is that place read twice, and so is a read
+    one character off another whose box holds its centre. As a read of its own the looser
+    box would stand for a second, larger plate, and the right read would then look like
+    lettering beside it (`_badge_of`) and be dropped.
     """
     if read.text == other.text or read.box.iou(other.box) >= _SAME_PLATE_IOU:
+        return True
+    small, large = sorted((read.box, other.box), key=lambda b: b.width * b.height)
+    if small.share_inside(large) >= _INSIDE:
         return True
     nested = read.box.holds_centre_of(other.box) or other.box.holds_centre_of(read.box)
     longest = max(len(read.text), len(other.text))

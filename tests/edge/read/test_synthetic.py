@@ -217,13 +217,21 @@ def test_small_lettering_on_a_plates_vehicle_is_no_plate(
 
 
 @needs_font
-def test_a_looser_box_one_character_off_is_the_same_plate(reader: PlateReader) -> None:
-    """Under a cool cast the finder also proposes the plate with the dark grille above it,
-    which reads 皖A12345 at 0.51 beside the plate's own 冀A12345 at 0.99. That read is the
-    same plate one character off, not a second, larger plate: kept, it made the right read
-    look like lettering beside it and the right read was dropped."""
-    image = vehicle_frame("冀A12345", "white", tint=LIGHTS["cool"])
-    assert [(r.text, r.color) for r in reader.read(image)] == [("冀A12345", "blue")]
+@pytest.mark.parametrize(
+    ("plate", "colour", "light"),
+    [("冀A12345", "blue", "cool"), ("京A1234学", "yellow", "warm")],
+    ids=["one-character-off", "two-characters-off"],
+)
+def test_a_looser_box_around_the_plate_is_the_same_plate(
+    reader: PlateReader, plate: str, colour: str, light: str
+) -> None:
+    """Under a cast the finder also proposes the plate with the dark grille above it, which
+    reads 皖A12345 at 0.51 beside the plate's own 冀A12345 at 0.99 (or RA1234, a Hong Kong
+    pattern, beside 京A1234学). That read is the same place, not a second, larger plate:
+    kept, it made the right read look like lettering beside it, and the right read was
+    dropped for a false one."""
+    image = vehicle_frame(plate, "white", plate_color=colour, tint=LIGHTS[light])
+    assert [(r.text, r.color) for r in reader.read(image)] == [(plate, colour)]
 
 
 @needs_font

@@ -12,8 +12,9 @@ a camera sees a vehicle standing in view, and its decided passages are scored. P
 markdown table, plus the misses and false reads with `--details`. `--light warm` (or
 greenish, cool) reads every photo as a camera that does not balance its white would have
 taken it under that light (`edge.synth.tint`): how much of the accuracy survives a colour cast.
-`--scale`, `--blur` and `--jpeg` change the photos in the same spirit (another camera,
-another distance), in that order after the light.
+`--exposure` (first), then the light, then `--scale`, `--blur` and `--jpeg` change the
+photos in the same spirit (night, another camera, another distance), in that order
+(`benchmarks.common.Taking`).
 """
 
 from __future__ import annotations

@@ -53,6 +53,7 @@ _EXPOSURE_STEP = 8  # a frame's exposure is judged on every 8th pixel each way
 # a frame whose brightest paint is dimmer than this is brightened before it is read: a dim
 # daylight scene is read as it is (PP-OCR reads it), a lane at night is not
 _DARK_FRAME = 128.0
+_WHOLE_GROW = (0.5, 0.3)  # how far past a direct read's ends its plate is looked for
 _SEEN = 0.9  # a region this much inside an already refined crop is not detected again
 _BADGE_SCALE = 0.6  # text this much smaller (square root of the area) than a plate beside it
 # is no plate; area, since a two-row plate is narrower than a one-row plate on the same car
@@ -116,7 +117,8 @@ class PPOCRReader(PlateReader):
             direct = warp_line(view, region.quad)
             clock.lap("rectify")
             if direct is not None:
-                reads += self._read_direct(view, PlateLines((direct,)), clock)
+                found = self._read_direct(view, PlateLines((direct,)), clock)
+                reads += [self._whole(view, read, clock) for read in found]
         # a plate the finder cannot see (white, black) was probably read in the last frame
         # close to where it is now: the detector around that spot costs a fraction of the
         # whole-frame search it saves. A hint with a read nearby is that plate, moved.
@@ -196,6 +198,22 @@ class PPOCRReader(PlateReader):
         if not reads and sum(len(self._decode(row)) for row in plate.rows) >= _MIN_PARTIAL:
             reads = self._read_regions(image, [plate.box], clock)
         return reads
+
+    def _whole(self, image: np.ndarray, read: PlateRead, clock: _Clock) -> PlateRead:
+        """The whole plate behind a direct read of a finder blob that is not its paint.
+
+        The finder proposes blobs of a plate colour; when the plate read there turns out
+        white or black, the blob was a tinted part of it (a colour cast, JPEG's chroma
+        smear), so the blob does not mark the plate's ends and characters beyond them are
+        lost: a Hong Kong UW6532 read as UW65, a GA13189 as GA1318, each a valid plate on
+        its own. The detector searches around the read, reaching half its width further
+        each way; a longer read holding this one's text is the plate.
+        """
+        if read.color not in _ACHROMATIC:
+            return read
+        around = self._read_regions(image, [read.box], clock, grow=_WHOLE_GROW)
+        longer = [r for r in around if read.text in r.text and len(r.text) > len(read.text)]
+        return max(longer, key=lambda r: r.confidence, default=read)
 
     def _read_regions(
         self,

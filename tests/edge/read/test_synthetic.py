@@ -8,7 +8,14 @@ import pytest
 
 from edge.read import PlateReader, PPOCRConfig, load_reader
 from edge.read.colour import monochrome
-from edge.synth import LIGHTS, augment, place_on_background, random_background, render_plate
+from edge.synth import (
+    LIGHTS,
+    augment,
+    jpeg,
+    place_on_background,
+    random_background,
+    render_plate,
+)
 from edge.track import PlateTracker
 from edge.types import Box, Frame
 from tests.edge.read.conftest import needs_font, plates_frame
@@ -254,3 +261,18 @@ def test_a_lorry_plate_at_night_is_read_yellow(reader: PlateReader, gain: float)
         "豫CG117挂", "white", plate_color="yellow", layers=2, kind="lorry", gain=gain
     )
     assert [(r.text, r.color) for r in reader.read(image)] == [("豫CG117挂", "yellow")]
+
+
+@needs_font
+@pytest.mark.parametrize(("plate", "paint"), [("UW6532", "blue"), ("GA13189", "silver")])
+def test_a_tinted_part_of_a_white_plate_does_not_cut_its_read_short(
+    reader: PlateReader, plate: str, paint: str
+) -> None:
+    """Under a greenish lamp and heavy JPEG a small white plate is yellow in patches: the
+    finder proposes the yellow patch, and its direct read, UW65 or GA131, is a valid plate
+    on its own. A white or black read of a finder blob is searched for around it, and the
+    longer read holding it is the plate."""
+    image = vehicle_frame(plate, paint, plate_color="white", tint=LIGHTS["greenish"], scale=0.6)
+    compressed = jpeg(image, 30)
+    assert compressed is not None
+    assert [r.text for r in reader.read(compressed)] == [plate]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from edge.read.images import brighten
+from edge.read.images import brighten, brightness, percentile
 
 logger = logging.getLogger(__name__)
 
@@ -136,9 +136,10 @@ def monochrome(image: np.ndarray) -> bool:
     """
     height, width = image.shape[:2]
     step = max(1, int(np.sqrt(height * width / (128 * 128))))
-    small = image[::step, ::step].astype(np.int16)
-    spread = small.max(axis=2) - small.min(axis=2)
-    return float(np.percentile(spread, _MONO_PERCENTILE)) < _MONO_CHROMA
+    small = np.ascontiguousarray(image[::step, ::step])  # OpenCV takes no pixel strides
+    blue, green, red = cv2.split(small)
+    spread = cv2.subtract(brightness(small), cv2.min(cv2.min(blue, green), red))
+    return percentile(spread, _MONO_PERCENTILE) < _MONO_CHROMA
 
 
 def classify(region: np.ndarray, gains: np.ndarray | None = None) -> PlateColour:

@@ -86,8 +86,39 @@ def brighten(image: np.ndarray, step: int = 1, dark: float = _EXPOSED) -> np.nda
     samples every step-th pixel for the judgement (a whole frame needs few); images whose
     brightest paint reaches `dark` are left as they are.
     """
-    bright = float(np.percentile(image[::step, ::step].max(axis=2), 98))
+    bright = percentile(brightness(image[::step, ::step]), 98)
     if bright >= min(dark, _EXPOSED):
         return image
     gain = min(_MAX_EXPOSURE_GAIN, _EXPOSED / max(bright, 1.0))
     return cv2.convertScaleAbs(image, alpha=gain)
+
+
+def brightness(image: np.ndarray) -> np.ndarray:
+    """Each pixel's brightest channel (HSV's value) of a BGR uint8 image, uint8 (H, W).
+
+    numpy's `max(axis=2)` reduces over the short last axis one pixel at a time: 0.8 ms on a
+    plate crop and 70 ms on a 1080p frame, against 0.03 and 1.5 ms here. A lane names the
+    colour of a dozen crops per frame, each first checked for exposure.
+    """
+    if image.ndim != 3 or image.shape[2] != 3:
+        raise ValueError(f"expected a BGR image (H, W, 3), got shape {image.shape}")
+    if image.size == 0:
+        return np.zeros(image.shape[:2], np.uint8)
+    if image.strides[1:] != (3, 1):  # OpenCV takes row strides, not pixel strides
+        image = np.ascontiguousarray(image)
+    blue, green, red = cv2.split(image)
+    return cv2.max(cv2.max(blue, green), red)
+
+
+def percentile(values: np.ndarray, q: float) -> float:
+    """`np.percentile(values, q)` (linear interpolation) of uint8 values, from their
+    histogram: the same number at a fraction of the cost of partitioning them."""
+    if values.dtype != np.uint8 or values.size == 0:
+        raise ValueError(f"expected a non-empty uint8 array, got {values.dtype} {values.shape}")
+    below = np.cumsum(np.bincount(values.ravel(), minlength=256))
+    position = q / 100 * (values.size - 1)
+    low = int(position)
+    high = min(low + 1, values.size - 1)
+    # the k-th smallest value (from 0) is the first whose cumulative count exceeds k
+    first, second = np.searchsorted(below, (low, high), side="right")
+    return float(first + (second - first) * (position - low))

@@ -22,6 +22,7 @@ import numpy as np
 
 from checkpoint.vehicles import VehicleColor, colors_contradict
 from edge.read.colour import balance, monochrome, neutral_gains
+from edge.read.images import brightness, percentile
 from edge.types import Box
 
 logger = logging.getLogger(__name__)
@@ -111,17 +112,17 @@ def judge_light(image: np.ndarray, plate: Box | None = None, body: Box | None = 
         if keep.mean() < 0.2:  # the vehicle fills the frame: judge what there is
             keep[:] = True
     scene = small[keep]
-    value = scene.max(axis=1)
+    value = brightness(small)[keep]
     reference = value
     if plate is not None:
         crop = image[max(0, plate.y1) : plate.y2, max(0, plate.x1) : plate.x2]
-        reference = balance(crop, gains).max(axis=2)
-    bright = float(np.percentile(reference, 98)) if reference.size else 255.0
+        reference = brightness(balance(crop, gains))
+    bright = percentile(reference, 98) if reference.size else 255.0
     gain = float(np.clip(_WHITE_REFERENCE / max(bright, 1.0), _MIN_GAIN, _MAX_GAIN))
     means = scene.mean(axis=0) + 1.0
     strong = gains is not None and float(gains.max() / gains.min()) >= _DOUBTFUL_CAST
     cast = strong or float(means.max() / means.min()) > _MAX_CAST
-    night = float(np.median(value)) < _NIGHT_V
+    night = value.size > 0 and percentile(value, 50) < _NIGHT_V
     corrected = None if gains is None else (float(gains[0]), float(gains[1]), float(gains[2]))
     return Light(gain, night, cast, monochrome(image), corrected)
 

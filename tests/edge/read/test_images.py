@@ -5,8 +5,11 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
-from edge.read.images import brighten, shrink
+from edge.read.images import brighten, brightness, percentile, shrink
 
 
 def _scene(height: int, width: int) -> np.ndarray:
@@ -62,3 +65,27 @@ def test_brighten_restores_a_dark_image_and_leaves_an_exposed_one() -> None:
     dim = cv2.convertScaleAbs(day, alpha=0.7)
     assert brighten(dim, dark=128) is dim
     assert brighten(night, dark=128) is not night
+
+
+@given(arrays(np.uint8, st.tuples(st.integers(1, 40), st.integers(1, 40), st.just(3))))
+def test_brightness_is_the_brightest_channel(image: np.ndarray) -> None:
+    assert np.array_equal(brightness(image), image.max(axis=2))
+    assert np.array_equal(brightness(image[::2, ::3]), image[::2, ::3].max(axis=2))
+    assert np.array_equal(brightness(image[1:, 1:]), image[1:, 1:].max(axis=2))  # a crop
+
+
+@given(
+    arrays(np.uint8, st.integers(1, 500)),
+    st.floats(0.0, 100.0, allow_nan=False),
+)
+def test_percentile_of_bytes_is_numpys(values: np.ndarray, q: float) -> None:
+    assert percentile(values, q) == pytest.approx(float(np.percentile(values, q)), abs=1e-9)
+
+
+def test_brightness_and_percentile_refuse_what_they_cannot_measure() -> None:
+    with pytest.raises(ValueError, match="BGR"):
+        brightness(np.zeros((4, 4), np.uint8))
+    with pytest.raises(ValueError, match="uint8"):
+        percentile(np.zeros(0, np.uint8), 50)
+    with pytest.raises(ValueError, match="uint8"):
+        percentile(np.zeros(4, np.float32), 50)

@@ -9,6 +9,7 @@ right share, it also tells a plate from text that merely looks like one.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import cv2
@@ -115,14 +116,20 @@ class PlateColour:
     share: float
 
 
-def masks(hsv: np.ndarray) -> dict[str, np.ndarray]:
-    """uint8 masks (255 = in) for every plate colour of an HSV uint8 image."""
-    out = {
-        name: cv2.inRange(hsv, (lo, s_min, v_min), (hi, 255, 255))
-        for name, (lo, hi, s_min, v_min) in _HUES.items()
-    }
-    out["white"] = cv2.inRange(hsv, (0, 0, _WHITE_V), (180, _WHITE_S - 1, 255))
-    out["black"] = cv2.inRange(hsv, (0, 0, 0), (180, 255, _BLACK_V - 1))
+def masks(hsv: np.ndarray, names: Iterable[str] = PLATE_COLORS) -> dict[str, np.ndarray]:
+    """uint8 masks (255 = in) for the plate colours `names` of an HSV uint8 image (the plate
+    finder asks for the three hues only: each mask of a frame costs ~0.6 ms)."""
+    out = {}
+    for name in names:
+        if name in _HUES:
+            lo, hi, s_min, v_min = _HUES[name]
+            out[name] = cv2.inRange(hsv, (lo, s_min, v_min), (hi, 255, 255))
+        elif name == "white":
+            out[name] = cv2.inRange(hsv, (0, 0, _WHITE_V), (180, _WHITE_S - 1, 255))
+        elif name == "black":
+            out[name] = cv2.inRange(hsv, (0, 0, 0), (180, 255, _BLACK_V - 1))
+        else:
+            raise ValueError(f"not a plate colour: {name!r}")
     return out
 
 

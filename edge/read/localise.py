@@ -58,7 +58,7 @@ def find_plates(image: np.ndarray, *, max_side: int, limit: int) -> list[Region]
     scale = min(1.0, max_side / max(h, w))
     small = image if scale == 1.0 else cv2.resize(image, None, fx=scale, fy=scale)
     grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
-    colour_masks = masks(cv2.cvtColor(small, cv2.COLOR_BGR2HSV))
+    colour_masks = masks(cv2.cvtColor(small, cv2.COLOR_BGR2HSV), _CHROMATIC)
     # a plate on a body of its own colour merges with it; its characters set it apart
     text_rows = _text_rows(grey)
     regions = []

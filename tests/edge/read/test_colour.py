@@ -4,11 +4,12 @@ yellow plate)."""
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
 from edge.read import PlateReader
-from edge.read.colour import classify, neutral_gains
+from edge.read.colour import classify, masks, neutral_gains
 from edge.read.images import load_image
 from edge.synth import LIGHTS, place_on_background, render_plate, tint
 from tests.edge.read.conftest import DEV_PHOTOS, needs_dev_photos, needs_font
@@ -111,3 +112,12 @@ def test_dev_photos_in_coloured_light(
 ) -> None:
     reads = photo_reader.read(tint(load_image(DEV_PHOTOS / name), light))
     assert (plate, colour) in {(read.text, read.color) for read in reads}
+
+
+def test_masks_are_made_for_the_colours_asked_for() -> None:
+    hsv = cv2.cvtColor(np.full((8, 8, 3), (200, 80, 20), np.uint8), cv2.COLOR_BGR2HSV)
+    assert set(masks(hsv)) == {"blue", "yellow", "green", "white", "black"}
+    only = masks(hsv, ("blue",))
+    assert set(only) == {"blue"} and bool(only["blue"].all())
+    with pytest.raises(ValueError, match="not a plate colour"):
+        masks(hsv, ("red",))

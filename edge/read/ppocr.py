@@ -54,6 +54,7 @@ _EXPOSURE_STEP = 8  # a frame's exposure is judged on every 8th pixel each way
 # daylight scene is read as it is (PP-OCR reads it), a lane at night is not
 _DARK_FRAME = 128.0
 _WHOLE_GROW = (0.5, 0.3)  # how far past a direct read's ends its plate is looked for
+_MIDDLE = (0.15, 0.25)  # a line's box less these shares of its width and height, each side
 _SEEN = 0.9  # a region this much inside an already refined crop is not detected again
 _BADGE_SCALE = 0.6  # text this much smaller (square root of the area) than a plate beside it
 # is no plate; area, since a two-row plate is narrower than a one-row plate on the same car
@@ -474,10 +475,25 @@ def _colour(image: np.ndarray, box: Box, gains: np.ndarray | None = None) -> str
 
 
 def _plate_coloured(image: np.ndarray, box: Box, gains: np.ndarray | None) -> bool:
-    """Whether `box` has a plate colour, as measured or (under a cast) in white light."""
-    return _colour(image, box) != "unknown" or (
+    """Whether `box` has a plate colour, as measured or (under a cast) in white light, or
+    a white or black middle.
+
+    The detector's box reaches past the text into whatever is around it. Around a small
+    white or black plate that is the body, and JPEG stores colour at half resolution, so a
+    red car's paint bleeds over the plate's edges too: the box came out no plate colour at
+    all and the plate was never read. Its middle is the characters on the plate's own
+    background. Chromatic plates need no such help (their colour outweighs the margins),
+    and a white or black middle only admits the line to the readers, whose colour and
+    grammar checks still apply.
+    """
+    if _colour(image, box) != "unknown" or (
         gains is not None and _colour(image, box, gains) != "unknown"
-    )
+    ):
+        return True
+    # the middle of the line: characters on the plate's own background, no panel around it
+    dx, dy = int(box.width * _MIDDLE[0]), int(box.height * _MIDDLE[1])
+    middle = Box(box.x1 + dx, box.y1 + dy, box.x2 - dx, box.y2 - dy)
+    return _colour(image, middle) in _ACHROMATIC
 
 
 def _colours(image: np.ndarray, plate: PlateLines, gains: np.ndarray | None) -> list[str]:

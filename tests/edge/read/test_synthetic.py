@@ -276,3 +276,19 @@ def test_a_tinted_part_of_a_white_plate_does_not_cut_its_read_short(
     compressed = jpeg(image, 30)
     assert compressed is not None
     assert [r.text for r in reader.read(compressed)] == [plate]
+
+
+@needs_font
+@pytest.mark.parametrize(
+    ("plate", "colour"), [("粤Z1234港", "black"), ("京A1234警", "white"), ("GA13189", "white")]
+)
+def test_a_small_achromatic_plate_on_a_red_car_survives_jpeg(
+    reader: PlateReader, plate: str, colour: str
+) -> None:
+    """JPEG keeps colour at half resolution: a small white or black plate on a red car takes
+    a red fringe, and the detector's box around it (with some of the car) was no plate
+    colour at all, so the plate was never read. The middle of the box is."""
+    image = vehicle_frame(plate, "red", plate_color=colour, scale=0.6)
+    compressed = jpeg(image, 40)
+    assert compressed is not None
+    assert [(r.text, r.color) for r in reader.read(compressed)] == [(plate, colour)]

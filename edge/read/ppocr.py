@@ -54,6 +54,9 @@ _EXPOSURE_STEP = 8  # a frame's exposure is judged on every 8th pixel each way
 # daylight scene is read as it is (PP-OCR reads it), a lane at night is not
 _DARK_FRAME = 128.0
 _WHOLE_GROW = (0.5, 0.3)  # how far past a direct read's ends its plate is looked for
+_STRETCH = 0.7  # a character and its gap, in line heights
+# the red characters of white and black plates, as (before, after) the rest of the text
+_RED_ENDS = (("", "警"), ("", "领"), ("使", ""), ("WJ", ""))
 _MIDDLE = (0.15, 0.25)  # a line's box less these shares of its width and height, each side
 _SEEN = 0.9  # a region this much inside an already refined crop is not detected again
 _BADGE_SCALE = 0.6  # text this much smaller (square root of the area) than a plate beside it
@@ -242,6 +245,8 @@ class PPOCRReader(PlateReader):
             found = self._read_plate(image, plate)
             if not found and (joined := _joined(image, plate, pieces)) is not None:
                 found = self._read_plate(image, joined)
+            if not found:
+                found = self._read_stretched(image, plate)
             reads += found
         clock.lap("recognise")
         return reads
@@ -337,6 +342,37 @@ class PPOCRReader(PlateReader):
         if len(plate.rows) == 2:
             singles = [PlateLines((row,)) for row in plate.rows]
             return [r for p in singles if _plate_shaped(p) for r in self._read_plate(image, p)]
+        return []
+
+    def _read_stretched(self, image: np.ndarray, plate: PlateLines) -> list[PlateRead]:
+        """A white or black one-row line that failed, read again one character wider at
+        each end.
+
+        These plates carry red characters at their ends (警 and 领 last, 使 and WJ first),
+        and red is their faintest ink: on a small plate after JPEG, which keeps colour at
+        half resolution, the red 警 fades to pink and the detector's line stops short of
+        it. The line is only stretched when its read with one of those characters added
+        would be a plate, and the stretched read must pass the grammar for the colour the
+        line itself had.
+        """
+        if len(plate.rows) != 1 or sum(len(self._decode(r)) for r in plate.rows) < _MIN_PARTIAL:
+            return []
+        colours = [c for c in _colours(image, plate, self._gains) if c in _ACHROMATIC]
+        text = "".join(char.char for char in self._decode(plate.rows[0]))
+        if not any(accepts(f"{head}{text}{tail}", c) for head, tail in _RED_ENDS for c in colours):
+            return []  # no red character lost at an end would make this a plate
+        quad = plate.rows[0].quad
+        along = (quad[1] - quad[0] + quad[2] - quad[3]) / 2
+        height = float(np.linalg.norm(quad[3] - quad[0]))
+        step = along / max(float(np.linalg.norm(along)), 1e-6) * height * _STRETCH
+        ends = np.array([quad[0] - step, quad[1] + step, quad[2] + step, quad[3] - step])
+        line = warp_line(image, ends.astype(np.float32))
+        if line is None:
+            return []
+        for colour in colours:
+            read = self._recognise(image, PlateLines((line,)), colour)
+            if read is not None:
+                return [read]
         return []
 
     def _decode(self, line: Line) -> list[CharRead]:

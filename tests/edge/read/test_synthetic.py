@@ -292,3 +292,24 @@ def test_a_small_achromatic_plate_on_a_red_car_survives_jpeg(
     compressed = jpeg(image, 40)
     assert compressed is not None
     assert [(r.text, r.color) for r in reader.read(compressed)] == [(plate, colour)]
+
+
+@needs_font
+@pytest.mark.parametrize(
+    ("paint", "light", "scale", "quality"),
+    [("red", "warm", 1.1, None), ("white", "white", 0.6, 40)],
+    ids=["red-car-warm-lamp", "small-plate-jpeg"],
+)
+def test_a_faint_red_police_character_is_read_with_its_line(
+    reader: PlateReader, paint: str, light: str, scale: float, quality: int | None
+) -> None:
+    """The red 警 is a white plate's faintest ink: on a red car under a warm lamp it is red
+    on pink, and on a small plate after JPEG it fades to pink; the detector's line stopped
+    short of it and read 京A1234, no plate. Such a line, which one red character at an end
+    would make a plate, is read again one character wider at each end."""
+    image = vehicle_frame("京A1234警", paint, plate_color="white", tint=LIGHTS[light], scale=scale)
+    if quality is not None:
+        compressed = jpeg(image, quality)
+        assert compressed is not None
+        image = compressed
+    assert [(r.text, r.color) for r in reader.read(image)] == [("京A1234警", "white")]

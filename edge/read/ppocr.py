@@ -30,7 +30,7 @@ from edge.read.grammar import accepts, choose, plate_color, rank, repair_rows
 from edge.read.images import brighten, shrink
 from edge.read.localise import find_plates
 from edge.read.models import TextDetector, TextRecognizer
-from edge.read.rectify import Line, PlateLines, group_rows, split_rows, warp_line
+from edge.read.rectify import Line, PlateLines, group_rows, split_rows, warp_line, widen
 from edge.types import Box, PlateRead
 
 logger = logging.getLogger(__name__)
@@ -355,18 +355,13 @@ class PPOCRReader(PlateReader):
         would be a plate, and the stretched read must pass the grammar for the colour the
         line itself had.
         """
-        if len(plate.rows) != 1 or sum(len(self._decode(r)) for r in plate.rows) < _MIN_PARTIAL:
+        if len(plate.rows) != 1 or len(chars := self._decode(plate.rows[0])) < _MIN_PARTIAL:
             return []
         colours = [c for c in _colours(image, plate, self._gains) if c in _ACHROMATIC]
-        text = "".join(char.char for char in self._decode(plate.rows[0]))
+        text = "".join(char.char for char in chars)
         if not any(accepts(f"{head}{text}{tail}", c) for head, tail in _RED_ENDS for c in colours):
             return []  # no red character lost at an end would make this a plate
-        quad = plate.rows[0].quad
-        along = (quad[1] - quad[0] + quad[2] - quad[3]) / 2
-        height = float(np.linalg.norm(quad[3] - quad[0]))
-        step = along / max(float(np.linalg.norm(along)), 1e-6) * height * _STRETCH
-        ends = np.array([quad[0] - step, quad[1] + step, quad[2] + step, quad[3] - step])
-        line = warp_line(image, ends.astype(np.float32))
+        line = warp_line(image, widen(plate.rows[0].quad, _STRETCH))
         if line is None:
             return []
         for colour in colours:

@@ -70,7 +70,7 @@ def warp_line(image: np.ndarray, quad: np.ndarray) -> Line | None:
     The crop reaches a little beyond the quad's ends: the detector tends to lose a thin
     end character (a 1, the right half of an A) at low resolution.
     """
-    quad = _widen(quad)
+    quad = widen(quad, _END_MARGIN)
     width = float(max(np.linalg.norm(quad[0] - quad[1]), np.linalg.norm(quad[3] - quad[2])))
     height = float(max(np.linalg.norm(quad[0] - quad[3]), np.linalg.norm(quad[1] - quad[2])))
     if width < 4 or height < 4:
@@ -114,10 +114,12 @@ def deslant(line: np.ndarray) -> np.ndarray:
     return cv2.warpAffine(line, matrix, size, borderMode=cv2.BORDER_REPLICATE)
 
 
-def _widen(quad: np.ndarray) -> np.ndarray:
+def widen(quad: np.ndarray, margin: float) -> np.ndarray:
+    """A line's quad (TL, TR, BR, BL) reaching `margin` line heights further at both ends,
+    along the line."""
     along = (quad[1] - quad[0] + quad[2] - quad[3]) / 2
     height = float(np.linalg.norm(quad[3] - quad[0]))
-    step = along / max(float(np.linalg.norm(along)), 1e-6) * height * _END_MARGIN
+    step = along / max(float(np.linalg.norm(along)), 1e-6) * height * margin
     return np.array([quad[0] - step, quad[1] + step, quad[2] + step, quad[3] - step], np.float32)
 
 

@@ -58,7 +58,8 @@ _STRETCH = 0.7  # a character and its gap, in line heights
 # the red characters of white and black plates, as (before, after) the rest of the text
 _RED_ENDS = (("", "警"), ("", "领"), ("使", ""), ("WJ", ""))
 _MIDDLE = (0.15, 0.25)  # a line's box less these shares of its width and height, each side
-_SEEN = 0.9  # a region this much inside an already refined crop is not detected again
+_SEEN = 0.9  # a region this much inside an already refined crop is not detected again...
+_SEEN_SCALE = 0.5  # ...if it is at least this tall against the region that crop was sized by
 _BADGE_SCALE = 0.6  # text this much smaller (square root of the area) than a plate beside it
 # is no plate; area, since a two-row plate is narrower than a one-row plate on the same car
 # a piece of text joined to a plate line that failed: its height against the line's, how far
@@ -303,7 +304,9 @@ class PPOCRReader(PlateReader):
         where this one is, so running it again finds and misreads the same lines.
         """
         return any(
-            region.share_inside(crop) >= _SEEN and old.holds_centre_of(region)
+            region.share_inside(crop) >= _SEEN
+            and old.holds_centre_of(region)
+            and region.height >= _SEEN_SCALE * old.height
             for old, crop in self._refined
         )
 

@@ -313,3 +313,14 @@ def test_a_faint_red_police_character_is_read_with_its_line(
         assert compressed is not None
         image = compressed
     assert [(r.text, r.color) for r in reader.read(image)] == [("京A1234警", "white")]
+
+
+@needs_font
+def test_a_car_sized_text_box_does_not_hide_the_plate_inside_it(reader: PlateReader) -> None:
+    """Under a warm lamp after JPEG the whole-frame detector also boxes a red car's whole
+    front as one line. Refined first (widest first), its crop is scaled for a line that
+    tall, where the plate's characters are a few pixels high, and the plate's own line,
+    lying inside that crop, then counted as searched and was never read."""
+    image = jpeg(vehicle_frame("粤Z1234港", "red", plate_color="black", tint=LIGHTS["warm"]), 40)
+    assert image is not None
+    assert [(r.text, r.color) for r in reader.read(image)] == [("粤Z1234港", "black")]

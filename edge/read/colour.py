@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from edge.read.images import brighten, brightness, percentile
+from edge.read.images import brighten, percentile
 
 logger = logging.getLogger(__name__)
 
@@ -143,9 +143,8 @@ def monochrome(image: np.ndarray) -> bool:
     """
     height, width = image.shape[:2]
     step = max(1, int(np.sqrt(height * width / (128 * 128))))
-    small = np.ascontiguousarray(image[::step, ::step])  # OpenCV takes no pixel strides
-    blue, green, red = cv2.split(small)
-    spread = cv2.subtract(brightness(small), cv2.min(cv2.min(blue, green), red))
+    blue, green, red = cv2.split(np.ascontiguousarray(image[::step, ::step]))
+    spread = cv2.subtract(cv2.max(cv2.max(blue, green), red), cv2.min(cv2.min(blue, green), red))
     return percentile(spread, _MONO_PERCENTILE) < _MONO_CHROMA
 
 

@@ -49,6 +49,53 @@ class _Graph:
         others = [i for i in node.input if i != name]
         return others[0] if len(node.input) == 2 and len(others) == 1 else None
 
+    def affine(self, mul: onnx.NodeProto) -> tuple[str, float, onnx.NodeProto, float] | None:
+        """`y * s + b` with scalar constants s and b, starting at its Mul: (y, s, the Add, b)."""
+        if mul.op_type != "Mul" or len(mul.input) != 2:
+            return None
+        scales = [self.scalar(name) for name in mul.input]
+        if (scales[0] is None) == (scales[1] is None):
+            return None
+        if scales[0] is None:
+            source, scale = mul.input[0], scales[1]
+        else:
+            source, scale = mul.input[1], scales[0]
+        add = self.only_user(mul.output[0], "Add")
+        term = self.other_input(add, mul.output[0]) if add is not None else None
+        shift = self.scalar(term) if term is not None else None
+        if scale is None or add is None or shift is None:
+            return None
+        return source, scale, add, shift
+
+    def conv_parameters(self, conv: onnx.NodeProto) -> tuple[np.ndarray, np.ndarray] | None:
+        """A convolution's constant weights and bias (zeros when it has none)."""
+        weights = self.constant(conv.input[1]) if len(conv.input) > 1 else None
+        if weights is None:
+            return None
+        if len(conv.input) < 3:
+            return weights, np.zeros(weights.shape[0], weights.dtype)
+        bias = self.constant(conv.input[2])
+        return None if bias is None else (weights, bias)
+
+    def with_parameters(
+        self, conv: onnx.NodeProto, source: str, weights: np.ndarray, bias: np.ndarray, tag: str
+    ) -> onnx.NodeProto:
+        """A copy of `conv` reading `source` with new weights and bias (added as
+        initializers)."""
+        stem = f"{conv.name or conv.output[0]}_{tag}"
+        names = (f"{stem}_w", f"{stem}_b")
+        self.graph.initializer.extend(
+            [
+                numpy_helper.from_array(weights, names[0]),
+                numpy_helper.from_array(bias.astype(weights.dtype), names[1]),
+            ]
+        )
+        changed = onnx.NodeProto()
+        changed.CopyFrom(conv)
+        del changed.input[:]
+        changed.input.extend([source, *names])
+        return changed
+
     def replace(self, replaced: dict[int, list[onnx.NodeProto]], dropped: set[int]) -> None:
         """Swap nodes (by id) for their replacements, drop others, keep the order."""
         nodes: list[onnx.NodeProto] = []
@@ -83,44 +130,20 @@ def fold_conv_scale(model: onnx.ModelProto) -> int:
     replaced: dict[int, list[onnx.NodeProto]] = {}
     dropped: set[int] = set()
     for conv in graph.graph.node:
-        if conv.op_type != "Conv" or len(conv.input) < 2:
+        mul = graph.only_user(conv.output[0], "Mul") if conv.op_type == "Conv" else None
+        affine = graph.affine(mul) if mul is not None else None
+        parameters = graph.conv_parameters(conv) if affine is not None else None
+        if mul is None or affine is None or parameters is None:
             continue
-        weights = graph.constant(conv.input[1])
-        if weights is None:
-            continue
-        bias = (
-            graph.constant(conv.input[2])
-            if len(conv.input) > 2
-            else np.zeros(weights.shape[0], weights.dtype)
+        _, scale, add, shift = affine
+        weights, bias = parameters
+        folded = graph.with_parameters(
+            conv, conv.input[0], weights * scale, bias * scale + shift, "scale_folded"
         )
-        mul = graph.only_user(conv.output[0], "Mul")
-        factor = graph.other_input(mul, conv.output[0]) if mul is not None else None
-        scale = graph.scalar(factor) if factor is not None else None
-        if bias is None or mul is None or scale is None:
-            continue
-        last, shift = mul, 0.0
-        add = graph.only_user(mul.output[0], "Add")
-        term = graph.other_input(add, mul.output[0]) if add is not None else None
-        offset = graph.scalar(term) if term is not None else None
-        if add is not None and offset is not None:
-            last, shift = add, offset
-            dropped.add(id(add))
-        dropped.add(id(mul))
-        stem = conv.name or conv.output[0]
-        names = (f"{stem}_folded_w", f"{stem}_folded_b")
-        graph.graph.initializer.extend(
-            [
-                numpy_helper.from_array((weights * scale).astype(weights.dtype), names[0]),
-                numpy_helper.from_array((bias * scale + shift).astype(weights.dtype), names[1]),
-            ]
-        )
-        folded = onnx.NodeProto()
-        folded.CopyFrom(conv)
-        del folded.input[:]
-        folded.input.extend([conv.input[0], *names])
         del folded.output[:]
-        folded.output.append(last.output[0])
+        folded.output.append(add.output[0])
         replaced[id(conv)] = [folded]
+        dropped |= {id(mul), id(add)}
     graph.replace(replaced, dropped)
     return len(replaced)
 
@@ -138,55 +161,38 @@ def fold_scale_into_pointwise(model: onnx.ModelProto) -> int:
     replaced: dict[int, list[onnx.NodeProto]] = {}
     dropped: set[int] = set()
     for mul in graph.graph.node:
-        if mul.op_type != "Mul" or len(mul.input) != 2:
+        affine = graph.affine(mul)
+        conv = graph.only_user(affine[2].output[0], "Conv") if affine is not None else None
+        if affine is None or conv is None or id(conv) in replaced or not _pointwise(conv):
             continue
-        scales = [graph.scalar(name) for name in mul.input]
-        if (scales[0] is None) == (scales[1] is None):
+        parameters = graph.conv_parameters(conv)
+        if parameters is None or parameters[0].shape[2:] != (1, 1):
             continue
-        scale = scales[0] if scales[0] is not None else scales[1]
-        add = graph.only_user(mul.output[0], "Add")
-        term = graph.other_input(add, mul.output[0]) if add is not None else None
-        shift = graph.scalar(term) if term is not None else None
-        conv = graph.only_user(add.output[0], "Conv") if add is not None else None
-        if scale is None or add is None or shift is None or conv is None or id(conv) in replaced:
-            continue
-        attributes = {a.name: helper.get_attribute_value(a) for a in conv.attribute}
-        weights = graph.constant(conv.input[1])
-        pads = attributes.get("pads", [0, 0, 0, 0])
-        if (
-            weights is None
-            or weights.shape[2:] != (1, 1)
-            or attributes.get("group", 1) != 1
-            or any(pads)
-            or attributes.get("auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET", b"VALID", "VALID")
-        ):
-            continue
-        bias = (
-            graph.constant(conv.input[2])
-            if len(conv.input) > 2
-            else np.zeros(weights.shape[0], weights.dtype)
-        )
-        if bias is None:
-            continue
-        stem = conv.name or conv.output[0]
-        names = (f"{stem}_input_folded_w", f"{stem}_input_folded_b")
-        graph.graph.initializer.extend(
-            [
-                numpy_helper.from_array((weights * scale).astype(weights.dtype), names[0]),
-                numpy_helper.from_array(
-                    (bias + shift * weights.sum(axis=(1, 2, 3))).astype(weights.dtype), names[1]
-                ),
-            ]
-        )
-        source = mul.input[0] if scales[0] is None else mul.input[1]
-        folded = onnx.NodeProto()
-        folded.CopyFrom(conv)
-        del folded.input[:]
-        folded.input.extend([source, *names])
-        replaced[id(conv)] = [folded]
+        source, scale, add, shift = affine
+        weights, bias = parameters
+        replaced[id(conv)] = [
+            graph.with_parameters(
+                conv,
+                source,
+                weights * scale,
+                bias + shift * weights.sum(axis=(1, 2, 3)),
+                "input_scale_folded",
+            )
+        ]
         dropped |= {id(mul), id(add)}
     graph.replace(replaced, dropped)
     return len(replaced)
+
+
+def _pointwise(conv: onnx.NodeProto) -> bool:
+    """Whether a convolution has no groups and no padding (its kernel is checked apart)."""
+    attributes = {a.name: helper.get_attribute_value(a) for a in conv.attribute}
+    auto_pad = attributes.get("auto_pad", b"NOTSET")
+    return (
+        attributes.get("group", 1) == 1
+        and not any(attributes.get("pads", ()))
+        and auto_pad in (b"NOTSET", b"VALID", "NOTSET", "VALID")
+    )
 
 
 def scale_as_batch_norm(model: onnx.ModelProto) -> int:
@@ -201,32 +207,22 @@ def scale_as_batch_norm(model: onnx.ModelProto) -> int:
     replaced: dict[int, list[onnx.NodeProto]] = {}
     dropped: set[int] = set()
     for mul in graph.graph.node:
-        if mul.op_type != "Mul" or len(mul.input) != 2:
+        affine = graph.affine(mul)
+        if affine is None:
             continue
-        scales = [graph.scalar(name) for name in mul.input]
-        if (scales[0] is None) == (scales[1] is None):
-            continue
-        scale = scales[0] if scales[0] is not None else scales[1]
-        add = graph.only_user(mul.output[0], "Add")
-        term = graph.other_input(add, mul.output[0]) if add is not None else None
-        shift = graph.scalar(term) if term is not None else None
-        if scale is None or add is None or shift is None:
-            continue
-        readers = graph.consumers.get(add.output[0], [])
-        convs = [r for r in readers if r.op_type == "Conv"]
-        weights = graph.constant(convs[0].input[1]) if convs else None
-        if weights is None:
+        source, scale, add, shift = affine
+        convs = [r for r in graph.consumers.get(add.output[0], []) if r.op_type == "Conv"]
+        parameters = graph.conv_parameters(convs[0]) if convs else None
+        if parameters is None:
             continue
         group = next((a.i for a in convs[0].attribute if a.name == "group"), 1)
-        channels = weights.shape[1] * group
+        channels = parameters[0].shape[1] * group
         stem = mul.name or mul.output[0]
         names = [f"{stem}_bn_{part}" for part in ("scale", "bias", "mean", "var")]
-        values = (scale, shift, 0.0, 1.0)
         graph.graph.initializer.extend(
             numpy_helper.from_array(np.full(channels, value, np.float32), name)
-            for name, value in zip(names, values, strict=True)
+            for name, value in zip(names, (scale, shift, 0.0, 1.0), strict=True)
         )
-        source = mul.input[0] if scales[0] is None else mul.input[1]
         replaced[id(mul)] = [
             helper.make_node(
                 "BatchNormalization",

@@ -25,6 +25,7 @@ class _Graph:
             for name in node.input:
                 self.consumers.setdefault(name, []).append(node)
         self.initializers = {init.name: init for init in self.graph.initializer}
+        self.outputs = {output.name for output in self.graph.output}
 
     def constant(self, name: str) -> np.ndarray | None:
         """The value of a Constant node's output or an initializer; None for computed ones."""
@@ -41,7 +42,10 @@ class _Graph:
         return float(value.reshape(-1)[0]) if value is not None and value.size == 1 else None
 
     def only_user(self, name: str, op: str) -> onnx.NodeProto | None:
-        """The one node reading `name`, when there is exactly one and it is an `op`."""
+        """The one node reading `name`, when there is exactly one and it is an `op` (and
+        `name` is not also an output of the graph, which a rewrite must keep)."""
+        if name in self.outputs:
+            return None
         users = self.consumers.get(name, [])
         return users[0] if len(users) == 1 and users[0].op_type == op else None
 

@@ -125,6 +125,32 @@ def test_each_rewrite_keeps_the_block_exact_including_its_padded_borders() -> No
     np.testing.assert_allclose(_run(model, batch), _run(before, batch), rtol=1e-5, atol=1e-4)
 
 
+def test_a_tensor_the_graph_outputs_is_never_rewritten_away() -> None:
+    rng = np.random.default_rng(6)
+    model = _lcnet_block(rng)
+    # the convolution's raw output and the spelled-out hard-swish's input are wanted too
+    model.graph.output.extend(
+        [
+            helper.make_tensor_value_info("c1", TensorProto.FLOAT, [1, 8, 12, 20]),
+            helper.make_tensor_value_info("h3", TensorProto.FLOAT, [1, 8, 12, 20]),
+        ]
+    )
+    before = onnx.ModelProto()
+    before.CopyFrom(model)
+    changes = simplify(model)
+    assert changes["conv_scale_folded"] == 0
+    assert changes["hard_swish_fused"] == 0
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    batch = rng.normal(size=(1, 3, 12, 20)).astype(np.float32)
+    results = [
+        ort.InferenceSession(m.SerializeToString(), options).run(None, {"x": batch})
+        for m in (before, model)
+    ]
+    for old, new in zip(*results, strict=True):
+        np.testing.assert_allclose(new, old, rtol=1e-5, atol=1e-4)
+
+
 def test_a_graph_with_nothing_to_rewrite_is_left_alone() -> None:
     three = helper.make_tensor("three", TensorProto.FLOAT, [], [3.0])
     graph = helper.make_graph(

@@ -224,7 +224,7 @@ def scale_as_batch_norm(model: onnx.ModelProto) -> int:
         stem = mul.name or mul.output[0]
         names = [f"{stem}_bn_{part}" for part in ("scale", "bias", "mean", "var")]
         graph.graph.initializer.extend(
-            numpy_helper.from_array(np.full(channels, value, np.float32), name)
+            numpy_helper.from_array(np.full(channels, value, parameters[0].dtype), name)
             for name, value in zip(names, (scale, shift, 0.0, 1.0), strict=True)
         )
         replaced[id(mul)] = [

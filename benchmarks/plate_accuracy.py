@@ -166,9 +166,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"{accuracy:.1f}%",
                 score.false_reads,
                 score.unreadable if frames else "-",
-                p50,
-                p95,
-                p99,
+                f"{p50:.0f}",  # whole ms, whichever side of 100 (`table` gives small
+                f"{p95:.0f}",  # floats three decimals)
+                f"{p99:.0f}",
             ]
         )
         if args.details:

@@ -175,3 +175,7 @@ def test_a_model_file_that_is_not_onnx_is_a_config_error(
         loader(broken, 1)
     with pytest.raises(ConfigError, match="not found"):
         loader(tmp_path / "missing.onnx", 1)
+    empty = tmp_path / "empty.onnx"  # parses as an empty model: ONNX Runtime refuses it
+    empty.write_bytes(b"")
+    with pytest.raises(ConfigError, match=r"empty\.onnx"):
+        loader(empty, 1)

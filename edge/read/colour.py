@@ -32,6 +32,10 @@ _CHROMATIC_SHARE = 0.22  # a blue/yellow/green plate shows at least this much of
 _MONO_CHROMA = 16  # channel spread (max - min, 0-255) below which a pixel has no colour
 _MONO_PERCENTILE = 99.9  # a colour frame has at least this share of colour somewhere
 _ACHROMATIC_SHARE = 0.6  # unsaturated pixels on a white or black plate
+# a crop is judged on a regular sample of about this many pixels: shares of a sample are the
+# crop's shares to well under a percent, and a large plate's crop (a lorry's rear plate at
+# 4K, a line warped at full resolution) is 100-250 thousand pixels, judged a dozen times
+_CLASSIFY_PIXELS = 4096
 _CAST_SIDE = 160  # the cast is judged on a sample of about this many pixels a side
 _MIN_CAST = 1.08  # channel ratio of the estimated light below which nothing is corrected
 _MAX_CAST_GAIN = 1.35  # no channel is scaled by more than this (or less than its inverse)
@@ -160,6 +164,9 @@ def classify(region: np.ndarray, gains: np.ndarray | None = None) -> PlateColour
     """
     if region.size == 0:
         return PlateColour("unknown", 0.0)
+    step = int(np.sqrt(region.shape[0] * region.shape[1] / _CLASSIFY_PIXELS))
+    if step >= 2:
+        region = region[::step, ::step]
     # a plate in shadow or at night is dim paint of its own colour, not a black plate
     region = brighten(balance(region, gains))
     hsv = cv2.cvtColor(region, cv2.COLOR_BGR2HSV)

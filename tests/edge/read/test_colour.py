@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from edge.read import PlateReader
+from edge.read import colour as colour_module
 from edge.read.colour import classify, masks, neutral_gains
 from edge.read.images import load_image
 from edge.synth import LIGHTS, place_on_background, render_plate, tint
@@ -121,3 +122,30 @@ def test_masks_are_made_for_the_colours_asked_for() -> None:
     assert set(only) == {"blue"} and bool(only["blue"].all())
     with pytest.raises(ValueError, match="not a plate colour"):
         masks(hsv, ("red",))
+
+
+@needs_font
+@pytest.mark.parametrize(
+    ("text", "colour", "layers"),
+    [
+        ("京A12345", "blue", 1),
+        ("冀E12345", "yellow", 2),
+        ("沪AF71017", "green", 1),
+        ("鄂F8888警", "white", 1),
+        ("粤Z1234港", "black", 1),
+    ],
+)
+def test_a_large_crop_is_judged_on_a_sample(
+    text: str, colour: str, layers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lorry's plate at 4K is a crop of 100-250 thousand pixels, named a dozen times a
+    frame: it is judged on a regular sample, with the colour and share of the whole crop."""
+    rng = np.random.default_rng(7)
+    plate = render_plate(text, colour, layers=layers, height=440)
+    plate = np.clip(plate + rng.normal(0, 6, plate.shape), 0, 255).astype(np.uint8)
+    assert plate.shape[0] * plate.shape[1] > 100_000
+    sampled = classify(plate)
+    monkeypatch.setattr(colour_module, "_CLASSIFY_PIXELS", 10**9)
+    whole = classify(plate)
+    assert sampled.name == whole.name == colour
+    assert sampled.share == pytest.approx(whole.share, abs=0.03)

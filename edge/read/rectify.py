@@ -3,8 +3,9 @@
 The recogniser reads one horizontal line; a plate seen at an angle is a rotated, sheared
 quadrilateral and a lorry plate has two rows of different sizes. Each detected line is
 warped to an upright rectangle at full resolution (no detail lost to the finder's
-downscaling), and a short line sitting on top of a longer one is taken as the top row of
-the same plate.
+downscaling; a line taller than four recogniser heights, a close-up at 4K, is warped to
+that height: the recogniser reads 48 px and the row split needs no more), and a short
+line sitting on top of a longer one is taken as the top row of the same plate.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ _TOP_SHARE = 0.4
 _SHEARS = tuple(float(s) for s in np.linspace(-0.5, 0.5, 11))
 _SHEAR_GAIN = 1.05  # straighten only when it clearly helps
 _END_MARGIN = 0.15  # of the line height, added at both ends
+_MAX_HEIGHT = 4 * REC_HEIGHT  # a line is warped no taller than this
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +67,8 @@ class PlateLines:
 
 
 def warp_line(image: np.ndarray, quad: np.ndarray) -> Line | None:
-    """Warp the quad to an upright crop at least `REC_HEIGHT` px high; None if degenerate.
+    """Warp the quad to an upright crop `REC_HEIGHT` to `_MAX_HEIGHT` px high (at full
+    resolution in between); None if degenerate.
 
     The crop reaches a little beyond the quad's ends: the detector tends to lose a thin
     end character (a 1, the right half of an A) at low resolution.
@@ -75,7 +78,7 @@ def warp_line(image: np.ndarray, quad: np.ndarray) -> Line | None:
     height = float(max(np.linalg.norm(quad[0] - quad[3]), np.linalg.norm(quad[1] - quad[2])))
     if width < 4 or height < 4:
         return None
-    zoom = max(1.0, REC_HEIGHT / height)
+    zoom = min(max(1.0, REC_HEIGHT / height), _MAX_HEIGHT / height)
     out_w, out_h = round(width * zoom), round(height * zoom)
     target = np.array([[0, 0], [out_w, 0], [out_w, out_h], [0, out_h]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(quad.astype(np.float32), target)

@@ -9,9 +9,11 @@ the same clip frames scaled to 1080p (a lane camera's frame size, with lane cont
 than plates on clutter). Every set is read frame by frame as stills; the clip sets are also
 read as a lane reads them ("lane" rows): in order, each frame told where the tracker saw
 plates in the frame before, so a white or black plate is looked for there before any
-whole-frame search. The baseline is PP-OCRv4 det + rec on the full frame (rapidocr, no
-angle classifier) in the same run, on the same frames, thread count and number of passes.
-Prints markdown tables.
+whole-frame search, and each plate's vehicle looked at ("vehicle" column: colour, class and
+signature, as `Edge.process` does on every frame; the stills rows are the reader alone,
+as `checkpoint read` without its vehicle step). The baseline is PP-OCRv4 det + rec on the
+full frame (rapidocr, no angle classifier) in the same run, on the same frames, thread
+count and number of passes. Prints markdown tables.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from edge.synth.clip import CLIP, FPS, FRAMES_PER_VEHICLE, GAP_FRAMES, VEHICLES
 from edge.track import PlateTracker
 from edge.types import Frame, PlateRead
 from edge.vehicle.first import VehicleFirstReader, load_lane_reader
+from edge.vehicle.look import add_looks
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +64,7 @@ class Run:
     localise: list[float] = field(default_factory=list)
     rectify: list[float] = field(default_factory=list)
     recognise: list[float] = field(default_factory=list)
+    vehicle: list[float] = field(default_factory=list)
     total: list[float] = field(default_factory=list)
     correct: int = 0
 
@@ -80,7 +84,7 @@ def synthetic_frames(count: int, seed: int = 2026) -> list[tuple[np.ndarray, str
     return frames
 
 
-Stages = tuple[list[PlateRead], tuple[float, float, float]]
+Stages = tuple[list[PlateRead], tuple[float, float, float, float]]
 
 
 def measure(
@@ -88,9 +92,11 @@ def measure(
 ) -> Run:
     """Plate-first reading: localise, rectify and recognise as the reader times them.
 
-    With `lane`, the frames are one camera's sequence and each read gets the plate boxes
-    a `PlateTracker` holds from the frames before (as `Edge.process` passes them); every
-    pass starts with a fresh tracker.
+    With `lane`, the frames are one camera's sequence, read as `Edge.process` reads them:
+    each read gets the plate boxes a `PlateTracker` holds from the frames before, and
+    every plate read gets its vehicle's look (colour, class, signature: the vehicle
+    stage, part of the frame's cost) before the tracker takes it. Every pass starts with
+    a fresh tracker.
     """
     reader = load_reader(config)
     tracker = PlateTracker()
@@ -99,10 +105,14 @@ def measure(
     def read(image: np.ndarray) -> Stages:
         near = tracker.plates_in_view() if lane else []
         reads, times = reader.read_timed(image, near=near)
+        looked = 0.0
         if lane:
+            start = time.perf_counter()
+            reads = add_looks(image, reads)
+            looked = (time.perf_counter() - start) * 1000
             i = next(index)
             tracker.update(Frame(image=image, index=i, timestamp=i / _LANE_FPS), reads)
-        return reads, (times.localise, times.rectify, times.recognise)
+        return reads, (times.localise, times.rectify, times.recognise, looked)
 
     def new_pass() -> None:
         nonlocal tracker, index
@@ -116,15 +126,15 @@ def measure_first(
 ) -> Run:
     """Vehicle-first reading (detector, then plates inside): the same medians as `measure`.
 
-    Stages map to the columns as detect -> localise, plate reading -> recognise, and the
-    vehicle stage (colour, class, signature) -> rectify.
+    Stages map to the columns as detect -> localise and plate reading -> recognise (its
+    rectify is inside); the vehicle stage (colour, class, signature) is its own column.
     """
     reader = load_lane_reader(detector, default_data_dir(), threads=threads)
     assert isinstance(reader, VehicleFirstReader)
 
     def read(image: np.ndarray) -> Stages:
         reads, times = reader.read_timed(image)
-        return reads, (times["detect"], times["vehicle"], times["read"])
+        return reads, (times["detect"], 0.0, times["read"], times["vehicle"])
 
     return _median_run(frames, read, repeat)
 
@@ -152,10 +162,11 @@ def _median_run(
             right[i] = any(r.text == text for r in reads)
     run = Run()
     for frame_samples, ok in zip(samples, right, strict=True):
-        localise, rectify, recognise, total = np.median(np.array(frame_samples), axis=0)
+        localise, rectify, recognise, vehicle, total = np.median(np.array(frame_samples), axis=0)
         run.localise.append(float(localise))
         run.rectify.append(float(rectify))
         run.recognise.append(float(recognise))
+        run.vehicle.append(float(vehicle))
         run.total.append(float(total))
         run.correct += ok
     return run
@@ -188,7 +199,10 @@ def _ratio(name: str, base: list[float], run: Run) -> list[object]:
 
 def _row(name: str, run: Run, count: int, labelled: bool) -> list[object]:
     cells: list[object] = [name, count]
-    for samples in (run.localise, run.rectify, run.recognise, run.total):
+    for samples in (run.localise, run.rectify, run.recognise, run.vehicle, run.total):
+        if samples is run.vehicle and not any(samples):  # stills: the reader alone
+            cells.append("-")
+            continue
         p50, p95, _ = percentiles(samples)
         cells.append(f"{p50:.0f} / {p95:.0f}")
     cells.append(f"{run.correct}/{count}" if labelled else "-")
@@ -261,8 +275,8 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(_row(f"{name}, lane (tracker hints)", run, len(frames), True))
                 if name in bases:
                     ratios.append(_ratio(f"{name}, lane", bases[name], run))
-    # vehicle-first rows: localise = detector, rectify = vehicle stage, recognise = plates
-    headers = ["frames", "n", "localise", "rectify", "recognise", "total", "read right"]
+    # vehicle-first rows: localise = detector, recognise = plates (rectify inside it)
+    headers = ["frames", "n", "localise", "rectify", "recognise", "vehicle", "total", "read right"]
     print(f"p50 / p95 ms, {args.threads} threads, per-frame median of {args.repeat} passes")
     print(table(headers, rows))
     if ratios:

@@ -79,7 +79,7 @@ def warp_line(image: np.ndarray, quad: np.ndarray) -> Line | None:
     if width < 4 or height < 4:
         return None
     zoom = min(max(1.0, REC_HEIGHT / height), _MAX_HEIGHT / height)
-    out_w, out_h = round(width * zoom), round(height * zoom)
+    out_w, out_h = max(1, round(width * zoom)), max(1, round(height * zoom))
     target = np.array([[0, 0], [out_w, 0], [out_w, out_h], [0, out_h]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
     crop = cv2.warpPerspective(

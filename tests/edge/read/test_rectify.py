@@ -40,3 +40,13 @@ def test_a_close_up_plate_reads_through_the_capped_warp(reader: PlateReader) -> 
     frame = np.full((plate.shape[0] + 200, plate.shape[1] + 200, 3), 90, np.uint8)
     frame[100 : 100 + plate.shape[0], 100 : 100 + plate.shape[1]] = plate
     assert [r.text for r in reader.read(frame)] == ["京A12345"]
+
+
+def test_a_thin_tall_quad_is_warped_without_error() -> None:
+    """A 4 px wide, 3000 px tall 'line' (a pole in a 4K frame) scales below one pixel wide:
+    it is warped to a sliver, not passed to OpenCV as a zero-width image."""
+    image = np.full((3200, 400, 3), 128, np.uint8)
+    line = warp_line(image, _quad(100, 100, 4, 3000))
+    assert line is not None
+    assert line.image.shape[0] == 4 * REC_HEIGHT
+    assert line.image.shape[1] >= 1

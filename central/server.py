@@ -10,7 +10,6 @@ import logging
 import threading
 from concurrent import futures
 from contextlib import ExitStack
-from types import TracebackType
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -28,6 +27,7 @@ from central.services.screening import ScreeningServicer
 from central.services.watchlist import WatchlistServicer
 from central.store import WatchlistStore
 from checkpoint.errors import ConfigError
+from checkpoint.lifecycle import Service
 from checkpoint.screening import ScreeningPolicy
 from proto import checkpoint_pb2_grpc as pb_grpc
 
@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 SERVICES = ("checkpoint.v1.Watchlist", "checkpoint.v1.Screening", "checkpoint.v1.Alerts")
 
 
-class Central:
+class Central(Service):
     """The central service, started by `start()` and stopped by `close()`.
 
     Example:
@@ -144,15 +144,3 @@ class Central:
             self._server.stop(grace=2).wait()
             self._server = None
         self._stack.close()
-
-    def __enter__(self) -> Central:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

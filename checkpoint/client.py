@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from types import TracebackType
 from typing import Any
 
 import grpc
@@ -23,6 +22,7 @@ from checkpoint.errors import (
     InvalidInput,
     NotFound,
 )
+from checkpoint.lifecycle import Closeable
 from checkpoint.restrictions import Restrictions
 from proto import checkpoint_pb2 as pb
 from proto import checkpoint_pb2_grpc as pb_grpc
@@ -72,7 +72,7 @@ def translate(exc: grpc.RpcError, address: str) -> CheckpointError:
     return CheckpointError(f"central at {address} answered {code.name}: {detail}")
 
 
-class CentralClient:
+class CentralClient(Closeable):
     """gRPC stubs for one central, over a channel closed by `close()`.
 
     Example:
@@ -261,14 +261,3 @@ class CentralClient:
 
     def close(self) -> None:
         self._raw_channel.close()
-
-    def __enter__(self) -> CentralClient:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -13,13 +13,13 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
-from types import TracebackType
 from typing import Protocol, TextIO
 
 import numpy as np
 
 from checkpoint.client import CentralClient
 from checkpoint.errors import InvalidInput
+from checkpoint.lifecycle import Service
 from checkpoint.localcache import LocalWatchlist
 from edge.config import EdgeConfig
 from edge.gate import Gate, GateVerdict
@@ -70,7 +70,7 @@ def verdict_line(result: GateVerdict) -> str:
     )
 
 
-class Edge:
+class Edge(Service):
     """One lane's edge node; `run` processes a source, `close` stops the helpers."""
 
     def __init__(
@@ -214,14 +214,3 @@ class Edge:
             self._replayer.join(timeout=5)
         if self._owns_client:
             self._client.close()
-
-    def __enter__(self) -> Edge:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

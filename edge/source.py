@@ -15,12 +15,12 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 
 import cv2
 import numpy as np
 
 from checkpoint.errors import InvalidInput
+from checkpoint.lifecycle import Closeable
 from edge.types import Frame
 
 logger = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ def valid_image(image: np.ndarray | None) -> bool:
     )
 
 
-class Source:
+class Source(Closeable):
     """Base: an iterator of frames that must be closed (use it as a context manager)."""
 
     name = "source"
@@ -64,17 +64,6 @@ class Source:
 
     def close(self) -> None:
         """Release the capture; safe to call twice."""
-
-    def __enter__(self) -> Source:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 class FolderSource(Source):

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import logging
 import threading
-from types import TracebackType
 
 import redis
 
 from central.alerts.store import AlertStore
+from checkpoint.lifecycle import Service
 
 logger = logging.getLogger(__name__)
 
 
-class Escalator:
+class Escalator(Service):
     """Calls `AlertStore.escalate_due` every `interval_s` on its own thread until `close()`.
 
     The escalation itself is one atomic script, so several centrals sharing a Redis may run
@@ -42,15 +42,3 @@ class Escalator:
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout=5)
-
-    def __enter__(self) -> Escalator:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -6,19 +6,19 @@ import logging
 import socket
 import threading
 import time
-from types import TracebackType
 
 import uvicorn
 from fastapi import FastAPI
 
 from checkpoint.errors import ConfigError
+from checkpoint.lifecycle import Service
 
 logger = logging.getLogger(__name__)
 
 START_TIMEOUT_S = 10.0
 
 
-class HttpServer:
+class HttpServer(Service):
     """Serves `app` on HOST:PORT (port 0 picks a free one) until `close()`.
 
     The socket is bound here, before the thread starts, so a taken port is a `ConfigError`
@@ -68,15 +68,3 @@ class HttpServer:
         if self._thread.is_alive():
             self._thread.join(timeout=10)
         self._socket.close()
-
-    def __enter__(self) -> HttpServer:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

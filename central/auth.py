@@ -24,9 +24,10 @@ from enum import StrEnum
 from typing import Any
 
 import grpc
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from checkpoint.errors import CheckpointError, ConfigError
+from checkpoint.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -51,9 +52,7 @@ class PermissionDenied(CheckpointError):
     category = "permission_denied"
 
 
-class TokenConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class TokenConfig(Settings):
     token: str = Field(
         min_length=MIN_TOKEN_CHARS, description="The bearer secret; long and random."
     )
@@ -61,9 +60,7 @@ class TokenConfig(BaseModel):
     name: str = Field(min_length=1, description="Who holds it; recorded on acknowledgements.")
 
 
-class AuthConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class AuthConfig(Settings):
     tokens: tuple[TokenConfig, ...] = Field(
         (), description="Known tokens; none means open, loopback only."
     )

@@ -10,20 +10,18 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from central.alerts.config import AlertsConfig
 from central.auth import AuthConfig
+from checkpoint.client import DEFAULT_CENTRAL
 from checkpoint.errors import ConfigError
 from checkpoint.paths import default_data_dir
 from checkpoint.restrictions import Restrictions
+from checkpoint.settings import Settings
 
-DEFAULT_GRPC = "127.0.0.1:50051"
 
-
-class ScreeningConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class ScreeningConfig(Settings):
     min_confidence: float = Field(
         0.5,
         ge=0.0,
@@ -38,10 +36,8 @@ class ScreeningConfig(BaseModel):
     )
 
 
-class PersonsConfig(BaseModel):
+class PersonsConfig(Settings):
     """Face distance bands (dlib 128-d embeddings, Euclidean)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     match_max: float = Field(
         0.5, gt=0.0, le=1.5, description="At or below this distance: STOP and alert."
@@ -59,10 +55,8 @@ class PersonsConfig(BaseModel):
         return self
 
 
-class CentralConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    grpc: str = Field(DEFAULT_GRPC, description="HOST:PORT the gRPC services listen on.")
+class CentralConfig(Settings):
+    grpc: str = Field(DEFAULT_CENTRAL, description="HOST:PORT the gRPC services listen on.")
     redis_url: str | None = Field(
         None, description="External Redis; none starts an embedded one under data_dir."
     )

@@ -27,6 +27,8 @@ from checkpoint.restrictions import Restrictions
 from proto import checkpoint_pb2 as pb
 from proto import checkpoint_pb2_grpc as pb_grpc
 
+DEFAULT_CENTRAL = "127.0.0.1:50051"
+"""Where central listens and edges and the CLI dial when told nothing else (loopback)."""
 DEFAULT_TIMEOUT_S = 10.0
 MAX_MESSAGE_BYTES = 8 * 1024 * 1024
 IMPORT_CHUNK_ROWS = 1000

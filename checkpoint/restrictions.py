@@ -15,9 +15,10 @@ from datetime import datetime, time
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from checkpoint.errors import InvalidInput
+from checkpoint.settings import Settings
 from checkpoint.vehicles import VehicleClass, VehicleSeen, parse_class
 
 PLATE_COLORS = ("blue", "yellow", "green", "white", "black")
@@ -25,10 +26,8 @@ MIN_CLASS_CONFIDENCE = 0.6
 MIN_CLASS_AGREEMENT = 0.6
 
 
-class RestrictionRule(BaseModel):
+class RestrictionRule(Settings):
     """One rule, e.g. lorries or yellow plates in lane group "centre" from 07:00 to 21:00."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(min_length=1, description="Shown to officers in the verdict reason.")
     classes: tuple[VehicleClass, ...] = Field(
@@ -85,10 +84,8 @@ class RestrictionRule(BaseModel):
         return sure and seen.vehicle_class in self.classes
 
 
-class Restrictions(BaseModel):
+class Restrictions(Settings):
     """The ``[restrictions]`` config section."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     timezone: str = Field("Asia/Shanghai", description="Clock the rules' times are in.")
     lane_groups: dict[str, tuple[str, ...]] = Field(

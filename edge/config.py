@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
+from checkpoint.client import DEFAULT_CENTRAL
 from checkpoint.paths import default_data_dir
+from checkpoint.settings import Settings
 from edge.types import Box
 
 
-class EdgeConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    central: str = Field("127.0.0.1:50051", description="Central's gRPC HOST:PORT.")
+class EdgeConfig(Settings):
+    central: str = Field(DEFAULT_CENTRAL, description="Central's gRPC HOST:PORT.")
     checkpoint_id: str = Field("checkpoint-1", min_length=1, description="This checkpoint.")
     lane_id: str = Field("lane-1", min_length=1, description="This lane.")
     deadline_s: float = Field(

@@ -17,9 +17,10 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from checkpoint.errors import ConfigError, InvalidInput
+from checkpoint.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -28,9 +29,7 @@ INSTALLED = "installed.toml"
 _CHUNK = 1 << 20
 
 
-class ModelEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class ModelEntry(Settings):
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
     task: str = Field(min_length=1)
     file: str = Field(min_length=1, description="path inside `package`, or absolute")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from checkpoint.settings import Settings
 from checkpoint.watchlist import Severity
 
 
-class AlertsConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class AlertsConfig(Settings):
     dedup_window_s: int = Field(
         60,
         ge=1,

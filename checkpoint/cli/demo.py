@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 from checkpoint import wire
-from checkpoint.client import CentralClient
+from checkpoint.client import DEFAULT_CENTRAL, CentralClient
 from checkpoint.watchlist import Category, EntryKind, Severity, make_entry
 from proto import checkpoint_pb2 as pb
 
@@ -52,7 +52,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     parser = sub.add_parser("demo", help="run the whole system on an embedded default")
     parser.add_argument("--once", action="store_true", help="stop after the sample clip")
     parser.add_argument("--data-dir", type=Path, help="default: a temporary folder")
-    parser.add_argument("--grpc", default="127.0.0.1:50051", metavar="HOST:PORT")
+    parser.add_argument("--grpc", default=DEFAULT_CENTRAL, metavar="HOST:PORT")
     parser.add_argument(
         "--http",
         metavar="HOST:PORT",

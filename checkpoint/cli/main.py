@@ -15,12 +15,11 @@ from checkpoint import logs
 from checkpoint.cli import demo, read, watchlist
 from checkpoint.cli import edge as edge_cli
 from checkpoint.cli import models as models_cli
-from checkpoint.client import TOKEN_ENV, CentralClient
+from checkpoint.client import DEFAULT_CENTRAL, TOKEN_ENV, CentralClient
 from checkpoint.errors import CentralUnavailable, CheckpointError, InvalidInput
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_CENTRAL = "127.0.0.1:50051"
 EXIT_ERROR = 1
 EXIT_UNAVAILABLE = 3
 

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from checkpoint.errors import InvalidInput
+from checkpoint.settings import Settings
 from edge.faces.models import FaceModels, load_models
 from edge.faces.quality import QualityGate, frontalness, grade, sharpness
 from edge.faces.types import Face
@@ -36,10 +37,8 @@ CHIP_SIDE = 150
 CHIP_PADDING = 0.25
 
 
-class FaceConfig(BaseModel):
+class FaceConfig(Settings):
     """Face pipeline settings (the edge config's ``faces`` section)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     detect_max_side: int = Field(
         960, ge=160, description="longer side of the copy the detector runs on, pixels"

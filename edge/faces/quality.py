@@ -17,15 +17,15 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from checkpoint.settings import Settings
 
 SHARPNESS_SIDE = 100
 
 
-class QualityGate(BaseModel):
+class QualityGate(Settings):
     """Floors a face must clear to be embedded and matched."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     min_face_px: int = Field(60, ge=20, description="shorter side of the face box, pixels")
     min_sharpness: float = Field(

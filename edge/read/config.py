@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from checkpoint.settings import Settings
 
 
 def _bundled_models() -> Path:
@@ -15,10 +17,8 @@ def _bundled_models() -> Path:
     return Path(rapidocr_onnxruntime.__file__).resolve().parent / "models"
 
 
-class PPOCRConfig(BaseModel):
+class PPOCRConfig(Settings):
     """PP-OCRv4 detector + recogniser on ONNX Runtime, behind a classical plate finder."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     type: Literal["ppocr"] = Field("ppocr", description="backend selector")
     model_dir: Path = Field(

@@ -8,7 +8,10 @@ import cv2
 import numpy as np
 import pytest
 
+from checkpoint import wire
+from checkpoint.watchlist import Category, EntryKind, Severity, make_entry
 from edge.faces import FaceAnalyzer
+from proto import checkpoint_pb2 as pb
 
 DEV = Path(__file__).resolve().parents[3] / "shared" / "data" / "faces-dev"
 
@@ -50,3 +53,16 @@ def faceless_jpeg(width: int = 640, height: int = 480) -> bytes:
     ok, data = cv2.imencode(".jpg", image)
     assert ok
     return data.tobytes()
+
+
+def person_pb(key: str, name: str = "Zhang San") -> pb.WatchlistEntry:
+    """A wanted person's watchlist entry, as an operator would enter one."""
+    entry = make_entry(
+        EntryKind.PERSON,
+        key,
+        "wanted for robbery",
+        category=Category.WANTED,
+        severity=Severity.HIGH,
+        attributes={"name": name},
+    )
+    return wire.entry_to_pb(entry)

@@ -14,10 +14,8 @@ from prometheus_client import generate_latest
 
 from central.alerts.model import Picture
 from central.server import Central
-from checkpoint import wire
 from checkpoint.cli.main import main
 from checkpoint.client import CentralClient
-from checkpoint.watchlist import Category, EntryKind, Severity, make_entry
 from edge.config import EdgeConfig
 from edge.detect import load_detector
 from edge.faces import FaceAnalyzer
@@ -25,7 +23,7 @@ from edge.faces.analyze import load_image, read_image
 from edge.faces.lane import PersonLane
 from edge.types import Box, Frame
 from proto import checkpoint_pb2 as pb
-from tests.faces.conftest import faceless_jpeg
+from tests.faces.conftest import faceless_jpeg, person_pb
 
 
 def config(central: Central, tmp_path: Path) -> EdgeConfig:
@@ -35,16 +33,8 @@ def config(central: Central, tmp_path: Path) -> EdgeConfig:
 
 
 def enrol_photo(client: CentralClient, key: str, photo: Path) -> pb.AddPersonResponse:
-    entry = make_entry(
-        EntryKind.PERSON,
-        key,
-        "wanted for robbery",
-        category=Category.WANTED,
-        severity=Severity.HIGH,
-        attributes={"name": key},
-    )
     request = pb.AddPersonRequest(
-        entry=wire.entry_to_pb(entry), photos=[photo.read_bytes()], keep_photos=True
+        entry=person_pb(key, name=key), photos=[photo.read_bytes()], keep_photos=True
     )
     return client.add_person(request)
 

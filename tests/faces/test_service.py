@@ -18,21 +18,8 @@ from checkpoint.cli.main import main
 from checkpoint.client import CentralClient
 from checkpoint.errors import InvalidInput, NotFound
 from checkpoint.screening import Verdict
-from checkpoint.watchlist import Category, EntryKind, Severity, make_entry
 from proto import checkpoint_pb2 as pb
-from tests.faces.conftest import faceless_jpeg, near, unit_vectors
-
-
-def person_pb(key: str, name: str = "Zhang San") -> pb.WatchlistEntry:
-    entry = make_entry(
-        EntryKind.PERSON,
-        key,
-        "wanted for robbery",
-        category=Category.WANTED,
-        severity=Severity.HIGH,
-        attributes={"name": name},
-    )
-    return wire.entry_to_pb(entry)
+from tests.faces.conftest import faceless_jpeg, near, person_pb, unit_vectors
 
 
 def enrol(client: CentralClient, key: str, vector: np.ndarray) -> pb.AddPersonResponse:

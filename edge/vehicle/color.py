@@ -76,6 +76,34 @@ class ColorEstimate:
 
 
 @dataclass(frozen=True, slots=True)
+class Scene:
+    """What one frame's light is, the same for every vehicle in it: judged once per frame.
+
+    A busy frame holds several vehicles (a queue, parked cars, the vehicles a detector
+    boxes with no readable plate), and the cast, the sample and the colourless test cost
+    ~3 ms a frame at 1080p.
+    """
+
+    gains: np.ndarray | None
+    """Per-channel (B, G, R) gains that undo the frame's colour cast; None: no cast."""
+    step: int
+    """The sample takes every `step`-th pixel each way."""
+    sample: np.ndarray
+    """The frame sampled, in white light (the gains applied)."""
+    mono: bool
+    """The frame has no colour at all (infrared at night, a grey feed)."""
+
+
+def judge_scene(image: np.ndarray) -> Scene:
+    """The frame's colour cast, a small sample of it in white light, and whether it has any
+    colour at all: what `judge_light` needs of the whole frame."""
+    gains = neutral_gains(image)
+    height, width = image.shape[:2]
+    step = max(1, int(np.sqrt(height * width / (128 * 128))))
+    return Scene(gains, step, balance(image[::step, ::step], gains), monochrome(image))
+
+
+@dataclass(frozen=True, slots=True)
 class Light:
     """How the frame is lit: exposure gain for the value channel, and whether it is safe."""
 
@@ -92,7 +120,12 @@ class Light:
         return self.night or self.cast or self.mono
 
 
-def judge_light(image: np.ndarray, plate: Box | None = None, body: Box | None = None) -> Light:
+def judge_light(
+    image: np.ndarray,
+    plate: Box | None = None,
+    body: Box | None = None,
+    scene: Scene | None = None,
+) -> Light:
     """Exposure and colour cast of a frame (BGR uint8), near `plate` when given.
 
     The cast is measured on the whole frame first and undone for everything after it. A
@@ -100,18 +133,16 @@ def judge_light(image: np.ndarray, plate: Box | None = None, body: Box | None = 
     under the same light as the body), so its brightest pixels set the exposure; without
     one the frame's brightest pixels do. Night and a cast left after the correction are
     judged on the scene around the vehicle (`body` left out): a big red lorry is not a red
-    light.
+    light. `scene` is the frame's `judge_scene`, when already judged for another vehicle.
     """
-    gains = neutral_gains(image)
-    height, width = image.shape[:2]
-    step = max(1, int(np.sqrt(height * width / (128 * 128))))
-    small = balance(image[::step, ::step], gains)
+    scene = scene or judge_scene(image)
+    gains, step, small = scene.gains, scene.step, scene.sample
     keep = np.ones(small.shape[:2], bool)
     if body is not None:
         keep[body.y1 // step : body.y2 // step + 1, body.x1 // step : body.x2 // step + 1] = False
         if keep.mean() < 0.2:  # the vehicle fills the frame: judge what there is
             keep[:] = True
-    scene = small[keep]
+    around = small[keep]
     value = brightness(small)[keep]
     reference = value
     if plate is not None:
@@ -119,12 +150,12 @@ def judge_light(image: np.ndarray, plate: Box | None = None, body: Box | None = 
         reference = brightness(balance(crop, gains))
     bright = percentile(reference, 98) if reference.size else 255.0
     gain = float(np.clip(_WHITE_REFERENCE / max(bright, 1.0), _MIN_GAIN, _MAX_GAIN))
-    means = scene.mean(axis=0) + 1.0
+    means = around.mean(axis=0) + 1.0
     strong = gains is not None and float(gains.max() / gains.min()) >= _DOUBTFUL_CAST
     cast = strong or float(means.max() / means.min()) > _MAX_CAST
     night = value.size > 0 and percentile(value, 50) < _NIGHT_V
     corrected = None if gains is None else (float(gains[0]), float(gains[1]), float(gains[2]))
-    return Light(gain, night, cast, monochrome(image), corrected)
+    return Light(gain, night, cast, scene.mono, corrected)
 
 
 def body_region(shape: tuple[int, ...], plate: Box | None, vehicle: Box | None) -> Box | None:

@@ -23,6 +23,7 @@ from edge.detect import Detection, Detector
 from edge.read.base import PlateReader
 from edge.read.config import PPOCRConfig
 from edge.types import Box, PlateRead, VehicleLook
+from edge.vehicle.color import Scene, judge_scene
 from edge.vehicle.kind import class_from_detector
 from edge.vehicle.look import look
 
@@ -121,12 +122,13 @@ class VehicleFirstReader:
         read_done = time.perf_counter()
         out: list[PlateRead] = []
         owners: set[int] = set()
+        scene = judge_scene(image) if reads or vehicles else None
         for read in reads:
             index = owner_of(read.box, vehicles)
             owner = vehicles[index] if index is not None else None
             if index is not None:
                 owners.add(index)
-            out.append(dataclasses.replace(read, vehicle=_look(image, read, owner)))
+            out.append(dataclasses.replace(read, vehicle=_look(image, read, owner, scene)))
         for index, vehicle in enumerate(vehicles):
             if (
                 index not in owners
@@ -139,7 +141,7 @@ class VehicleFirstReader:
                         text="",
                         confidence=0.0,
                         box=vehicle.box,
-                        vehicle=_look(image, None, vehicle),
+                        vehicle=_look(image, None, vehicle, scene),
                     )
                 )
         end = time.perf_counter()
@@ -151,12 +153,14 @@ class VehicleFirstReader:
         return out, times
 
 
-def _look(image: np.ndarray, read: PlateRead | None, vehicle: Detection | None) -> VehicleLook:
+def _look(
+    image: np.ndarray, read: PlateRead | None, vehicle: Detection | None, scene: Scene | None
+) -> VehicleLook:
     if vehicle is None:
-        return look(image, read)
+        return look(image, read, scene=scene)
     plate = read.box if read is not None else None
     detected = class_from_detector(vehicle.label, vehicle.confidence, vehicle.box, plate)
-    return look(image, read, vehicle.box, detected)
+    return look(image, read, vehicle.box, detected, scene)
 
 
 def one_box_per_vehicle(vehicles: list[Detection]) -> list[Detection]:

@@ -19,7 +19,7 @@ import numpy as np
 
 from checkpoint.vehicles import VehicleClass, VehicleColor, VehicleSeen
 from edge.types import Box, PlateRead, VehicleLook
-from edge.vehicle.color import body_region, estimate_color, judge_light
+from edge.vehicle.color import Scene, body_region, estimate_color, judge_light, judge_scene
 from edge.vehicle.kind import ClassEstimate, class_from_plate, combine
 
 logger = logging.getLogger(__name__)
@@ -34,8 +34,10 @@ def look(
     plate: PlateRead | None,
     vehicle_box: Box | None = None,
     detected: ClassEstimate | None = None,
+    scene: Scene | None = None,
 ) -> VehicleLook:
-    """Describe the vehicle around `plate` and/or inside `vehicle_box` in one frame."""
+    """Describe the vehicle around `plate` and/or inside `vehicle_box` in one frame
+    (`scene`: the frame's light, `judge_scene`, when several vehicles share the frame)."""
     plate_box = plate.box if plate is not None else None
     region = body_region(image.shape, plate_box, vehicle_box)
     from_plate = (
@@ -48,7 +50,8 @@ def look(
         return VehicleLook(
             VehicleColor.UNKNOWN, 0.0, True, kind.vehicle_class, kind.confidence, vehicle_box
         )
-    estimate = estimate_color(image, region, plate_box, judge_light(image, plate_box, region))
+    light = judge_light(image, plate_box, region, scene)
+    estimate = estimate_color(image, region, plate_box, light)
     return VehicleLook(
         estimate.color,
         estimate.confidence,
@@ -61,9 +64,15 @@ def look(
 
 
 def add_looks(image: np.ndarray, reads: Sequence[PlateRead]) -> list[PlateRead]:
-    """The reads with their vehicle looked at (reads that already carry one are kept)."""
+    """The reads with their vehicle looked at (reads that already carry one are kept); the
+    frame's light is judged once for all of them."""
+    if all(read.vehicle is not None for read in reads):
+        return list(reads)
+    scene = judge_scene(image)
     return [
-        read if read.vehicle is not None else dataclasses.replace(read, vehicle=look(image, read))
+        read
+        if read.vehicle is not None
+        else dataclasses.replace(read, vehicle=look(image, read, scene=scene))
         for read in reads
     ]
 

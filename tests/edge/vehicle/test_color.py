@@ -10,7 +10,7 @@ from checkpoint.vehicles import VehicleColor, colors_contradict
 from edge.read import PlateReader
 from edge.synth import LIGHTS as SYNTH_LIGHTS
 from edge.types import Box
-from edge.vehicle.color import body_region, estimate_color
+from edge.vehicle.color import body_region, estimate_color, judge_light, judge_scene
 from edge.vehicle.look import add_looks
 from tests.edge.read.conftest import needs_font
 from tests.edge.vehicle.scenes import PAINTS, vehicle_frame
@@ -150,3 +150,21 @@ def test_a_colour_only_part_of_the_body_shows_is_no_clear_evidence() -> None:
     whole = estimate_color(image, region, plate)
     assert whole.color is VehicleColor.RED
     assert whole.confidence >= 0.9
+
+
+@needs_font
+@pytest.mark.parametrize("tint", [(1.0, 1.0, 1.0), (0.7, 1.0, 1.5)], ids=["white", "sodium"])
+def test_the_frame_light_judged_once_serves_every_vehicle(
+    reader: PlateReader, tint: tuple[float, float, float]
+) -> None:
+    """Several vehicles in one frame share one judgement of its light, and each vehicle is
+    judged exactly as it would be on its own."""
+    image = vehicle_frame("冀A12345", "red", tint=tint)
+    (read,) = reader.read(image)
+    region = body_region(image.shape, read.box, None)
+    assert region is not None
+    scene = judge_scene(image)
+    assert judge_light(image, read.box, region, scene) == judge_light(image, read.box, region)
+    (alone,) = add_looks(image, [read])
+    together = add_looks(image, [read, read])
+    assert together == [alone, alone]

@@ -120,30 +120,27 @@ class VehicleFirstReader:
                 # edge (a close-up at the barrier): a plate must not go unread for that
                 reads = self.plates.read(image, roi=roi, near=near)
         read_done = time.perf_counter()
-        out: list[PlateRead] = []
-        owners: set[int] = set()
-        scene = judge_scene(image) if reads or vehicles else None
-        for read in reads:
-            index = owner_of(read.box, vehicles)
-            owner = vehicles[index] if index is not None else None
-            if index is not None:
-                owners.add(index)
-            out.append(dataclasses.replace(read, vehicle=_look(image, read, owner, scene)))
-        for index, vehicle in enumerate(vehicles):
-            if (
-                index not in owners
-                and vehicle.confidence >= self.min_vehicle_confidence
-                and vehicle.box.width >= self.min_unreadable_width
-            ):
-                # a vehicle with no legible plate in this frame
-                out.append(
-                    PlateRead(
-                        text="",
-                        confidence=0.0,
-                        box=vehicle.box,
-                        vehicle=_look(image, None, vehicle, scene),
-                    )
-                )
+        owned = [owner_of(read.box, vehicles) for read in reads]
+        unread = [
+            vehicle
+            for index, vehicle in enumerate(vehicles)
+            if index not in owned
+            and vehicle.confidence >= self.min_vehicle_confidence
+            and vehicle.box.width >= self.min_unreadable_width
+        ]
+        scene = judge_scene(image) if reads or unread else None
+        out = [
+            dataclasses.replace(
+                read,
+                vehicle=_look(image, read, vehicles[index] if index is not None else None, scene),
+            )
+            for read, index in zip(reads, owned, strict=True)
+        ]
+        # vehicles with no legible plate in this frame
+        out += [
+            PlateRead(text="", confidence=0.0, box=v.box, vehicle=_look(image, None, v, scene))
+            for v in unread
+        ]
         end = time.perf_counter()
         times = {
             "detect": (detected - start) * 1000,

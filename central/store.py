@@ -63,13 +63,10 @@ def keys_key(kind: EntryKind) -> str:
 # Scripts take their fixed keys in KEYS and build per-entry keys from the prefix in
 # ARGV[1]; every key shares the {cp} hash tag, so this stays valid on Redis Cluster.
 # One call writes a whole batch: packing arguments, not Redis, bounds bulk imports.
-_UPSERT = """
-local prefix, actor, at, retention = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local v = 0
-for i = 5, #ARGV, 4 do
-  local kind, key, canon, fields = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
-  local hash = prefix .. 'e:' .. kind .. ':' .. key
-  v = redis.call('INCR', KEYS[1])
+# Every entry script writes an entry's hash the same way: its fields (a JSON object from
+# `to_fields`) replace the old ones, with the new version and the time of the write.
+WRITE_ENTRY_LUA = """
+local function write_entry(hash, v, at, fields)
   redis.call('DEL', hash)
   local flat = {'version', v, 'updated_at', at}
   for name, value in pairs(cjson.decode(fields)) do
@@ -77,6 +74,19 @@ for i = 5, #ARGV, 4 do
     flat[#flat + 1] = value
   end
   redis.call('HSET', hash, unpack(flat))
+end
+"""
+
+_UPSERT = (
+    WRITE_ENTRY_LUA
+    + """
+local prefix, actor, at, retention = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local v = 0
+for i = 5, #ARGV, 4 do
+  local kind, key, canon, fields = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  local hash = prefix .. 'e:' .. kind .. ':' .. key
+  v = redis.call('INCR', KEYS[1])
+  write_entry(hash, v, at, fields)
   redis.call('SADD', prefix .. 'keys:' .. kind, key)
   if canon ~= '' then redis.call('SADD', prefix .. 'la:' .. canon, key) end
   if kind == 'plate_pattern' then redis.call('SET', KEYS[3], v) end
@@ -85,6 +95,7 @@ for i = 5, #ARGV, 4 do
 end
 return v
 """
+)
 
 _REMOVE = """
 local prefix, actor, at, retention = ARGV[1], ARGV[2], ARGV[3], ARGV[4]

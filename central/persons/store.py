@@ -25,7 +25,15 @@ from typing import cast
 import numpy as np
 import redis
 
-from central.store import CHANGES_KEY, PREFIX, VERSION_KEY, WatchlistStore, now_utc, to_fields
+from central.store import (
+    CHANGES_KEY,
+    PREFIX,
+    VERSION_KEY,
+    WRITE_ENTRY_LUA,
+    WatchlistStore,
+    now_utc,
+    to_fields,
+)
 from checkpoint import wire
 from checkpoint.errors import InvalidEntry, NotFound
 from checkpoint.watchlist import EntryKind, WatchlistEntry
@@ -43,18 +51,15 @@ def photo_key(person_id: str) -> str:
     return f"{PREFIX}photo:{person_id}"
 
 
-_UPSERT_PERSON = """
+_UPSERT_PERSON = (
+    WRITE_ENTRY_LUA
+    + """
 local prefix, actor, at, retention = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local key, fields, faces = ARGV[5], ARGV[6], ARGV[7]
 local hash = prefix .. 'e:person:' .. key
 local v = redis.call('INCR', KEYS[1])
-redis.call('DEL', hash, prefix .. 'photo:' .. key)
-local flat = {'version', v, 'updated_at', at}
-for name, value in pairs(cjson.decode(fields)) do
-  flat[#flat + 1] = name
-  flat[#flat + 1] = value
-end
-redis.call('HSET', hash, unpack(flat))
+redis.call('DEL', prefix .. 'photo:' .. key)
+write_entry(hash, v, at, fields)
 redis.call('SET', prefix .. 'face:' .. key, faces)
 for i = 8, #ARGV do
   redis.call('HSET', prefix .. 'photo:' .. key, tostring(i - 8), ARGV[i])
@@ -64,6 +69,7 @@ redis.call('XADD', KEYS[2], 'MAXLEN', '~', retention, v .. '-1',
   'op', 'upsert', 'kind', 'person', 'key', key, 'actor', actor, 'at', at)
 return v
 """
+)
 
 
 class PersonStore:

@@ -33,6 +33,7 @@ import numpy as np
 from benchmarks.common import percentiles, table
 from checkpoint.paths import default_data_dir
 from edge.read import PPOCRConfig, load_reader
+from edge.read.colour import judge_scene
 from edge.read.images import expand, load_image
 from edge.source import open_source
 from edge.synth import augment, place_on_background, random_background, render_plate
@@ -95,8 +96,9 @@ def measure(
     With `lane`, the frames are one camera's sequence, read as `Edge.process` reads them:
     each read gets the plate boxes a `PlateTracker` holds from the frames before, and
     every plate read gets its vehicle's look (colour, class, signature: the vehicle
-    stage, part of the frame's cost) before the tracker takes it. Every pass starts with
-    a fresh tracker.
+    stage, part of the frame's cost) before the tracker takes it; the frame's light is
+    judged once for both (counted with the vehicle stage). Every pass starts with a fresh
+    tracker.
     """
     reader = load_reader(config)
     tracker = PlateTracker()
@@ -104,12 +106,16 @@ def measure(
 
     def read(image: np.ndarray) -> Stages:
         near = tracker.plates_in_view() if lane else []
-        reads, times = reader.read_timed(image, near=near)
-        looked = 0.0
+        looked, scene = 0.0, None
+        if lane:  # the frame's light, judged once for the reader and the vehicle stage
+            start = time.perf_counter()
+            scene = judge_scene(image)
+            looked = (time.perf_counter() - start) * 1000
+        reads, times = reader.read_timed(image, near=near, scene=scene)
         if lane:
             start = time.perf_counter()
-            reads = add_looks(image, reads)
-            looked = (time.perf_counter() - start) * 1000
+            reads = add_looks(image, reads, scene)
+            looked += (time.perf_counter() - start) * 1000
             i = next(index)
             tracker.update(Frame(image=image, index=i, timestamp=i / _LANE_FPS), reads)
         return reads, (times.localise, times.rectify, times.recognise, looked)

@@ -25,6 +25,8 @@ from edge.config import EdgeConfig
 from edge.gate import Gate, GateVerdict
 from edge.metrics import EdgeMetrics
 from edge.passage import from_decided
+from edge.read.base import check_image
+from edge.read.colour import Scene, judge_scene
 from edge.source import Source
 from edge.spool import Spool
 from edge.sync import WatchlistSync
@@ -39,7 +41,11 @@ class Reader(Protocol):
     """What the edge needs from a plate reader (see `edge.read`)."""
 
     def read(
-        self, image: np.ndarray, roi: Box | None = None, near: Sequence[Box] = ()
+        self,
+        image: np.ndarray,
+        roi: Box | None = None,
+        near: Sequence[Box] = (),
+        scene: Scene | None = None,
     ) -> list[PlateRead]: ...
 
 
@@ -129,9 +135,13 @@ class Edge(Service):
         """Read, track and decide one frame; a failure costs this frame only."""
         start = time.perf_counter()
         try:
-            height, width = frame.image.shape[:2]
-            roi = self.config.roi_box(width, height)
-            reads = self._reader.read(frame.image, roi=roi, near=self.tracker.plates_in_view())
+            image, whole = check_image(frame.image, None)
+            roi = self.config.roi_box(whole.width, whole.height)
+            # the frame's light, judged once for the reader and the vehicle stage
+            scene = judge_scene(image)
+            reads = self._reader.read(
+                image, roi=roi, near=self.tracker.plates_in_view(), scene=scene
+            )
         except InvalidInput as exc:
             self.metrics.read_errors.inc()
             logger.warning("frame %d unreadable: %s", frame.index, exc)
@@ -143,7 +153,7 @@ class Edge(Service):
         read_done = time.perf_counter()
         self.metrics.stage("read", read_done - start)
         try:
-            reads = add_looks(frame.image, reads)
+            reads = add_looks(image, reads, scene)
         except Exception:  # the vehicle's look is extra evidence; the plate still counts
             logger.exception("vehicle stage failed on frame %d; plates kept", frame.index)
         looked = time.perf_counter()

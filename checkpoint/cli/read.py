@@ -36,6 +36,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def run(args: argparse.Namespace) -> int:
     """Read every image; exit 1 if any could not be read, else 0."""
     from checkpoint.paths import default_data_dir
+    from edge.read.colour import judge_scene
     from edge.read.images import expand, load_image
     from edge.vehicle.first import load_lane_reader
     from edge.vehicle.look import add_looks
@@ -46,7 +47,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             image = load_image(path)
             start = time.perf_counter()
-            reads = add_looks(image, reader.read(image))
+            scene = judge_scene(image)  # the photo's light, for its plates and vehicles
+            reads = add_looks(image, reader.read(image, scene=scene), scene)
             ms = (time.perf_counter() - start) * 1000
         except InvalidInput as exc:
             failed += 1

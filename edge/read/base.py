@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from checkpoint.errors import InvalidInput
+from edge.read.colour import Scene
 from edge.types import Box, PlateRead
 
 logger = logging.getLogger(__name__)
@@ -34,7 +35,11 @@ class PlateReader(ABC):
     """A plate-reading backend: image in, one `PlateRead` per plate out."""
 
     def read(
-        self, image: np.ndarray, roi: Box | None = None, near: Sequence[Box] = ()
+        self,
+        image: np.ndarray,
+        roi: Box | None = None,
+        near: Sequence[Box] = (),
+        scene: Scene | None = None,
     ) -> list[PlateRead]:
         """Read every plate in `image` (or inside `roi`), most confident first.
 
@@ -44,6 +49,8 @@ class PlateReader(ABC):
                 are still in `image` coordinates.
             near: Where plates were in the camera's previous frame (the lane's tracks): a
                 backend may look there first, before any costly whole-frame search.
+            scene: The frame's light (`edge.read.colour.judge_scene` of `image`), when the
+                caller judged it already for its vehicle stage; judged here otherwise.
 
         Returns:
             One read per plate found; empty when there is none.
@@ -52,19 +59,25 @@ class PlateReader(ABC):
             InvalidInput: `image` is not a BGR uint8 (H, W, 3) array, is too small, or
                 `roi` lies outside it.
         """
-        return self.read_timed(image, roi, near)[0]
+        return self.read_timed(image, roi, near, scene)[0]
 
-    def read_text_lines(self, image: np.ndarray) -> list[PlateRead]:
+    def read_text_lines(self, image: np.ndarray, scene: Scene | None = None) -> list[PlateRead]:
         """The most thorough read the backend has, whatever its fast-path settings."""
-        return self.read(image)
+        return self.read(image, scene=scene)
 
-    def read_boxes(self, image: np.ndarray, boxes: list[Box]) -> list[PlateRead]:
+    def read_boxes(
+        self, image: np.ndarray, boxes: list[Box], scene: Scene | None = None
+    ) -> list[PlateRead]:
         """Read plates a detector has already boxed (backends may do this faster)."""
-        return [read for box in boxes for read in self.read(image, roi=box)]
+        return [read for box in boxes for read in self.read(image, roi=box, scene=scene)]
 
     @abstractmethod
     def read_timed(
-        self, image: np.ndarray, roi: Box | None = None, near: Sequence[Box] = ()
+        self,
+        image: np.ndarray,
+        roi: Box | None = None,
+        near: Sequence[Box] = (),
+        scene: Scene | None = None,
     ) -> tuple[list[PlateRead], StageTimes]:
         """`read`, plus how long each stage took."""
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from checkpoint.plates import text_affinity
 from edge.read.base import PlateReader, StageTimes, check_image
-from edge.read.colour import classify, monochrome, neutral_gains
+from edge.read.colour import Scene, classify, monochrome, neutral_gains
 from edge.read.config import PPOCRConfig
 from edge.read.decode import CharRead, CTCDecoder
 from edge.read.grammar import accepts, choose, plate_color, rank, repair_rows
@@ -94,21 +94,31 @@ class PPOCRReader(PlateReader):
         self._rec(np.zeros((48, 160, 3), np.uint8))
         logger.info("PP-OCRv4 reader loaded from %s (%d threads)", config.model_dir, config.threads)
 
-    def _begin(self, image: np.ndarray) -> None:
-        """Reset what one read keeps: recognised lines, refined crops, the frame's colour."""
+    def _begin(self, frame: np.ndarray, image: np.ndarray, scene: Scene | None) -> None:
+        """Reset what one read keeps: recognised lines, refined crops, the frame's colour.
+
+        `image` is `frame` brightened when it was dark; the caller's `scene` (judged on
+        `frame`) stands for it only when it was not.
+        """
         self._memo.clear()
         self._refined.clear()
-        self._mono = monochrome(image)
-        self._gains = neutral_gains(image)
+        if scene is not None and image is frame:
+            self._mono, self._gains = scene.mono, scene.gains
+        else:
+            self._mono, self._gains = monochrome(image), neutral_gains(image)
 
     def read_timed(
-        self, image: np.ndarray, roi: Box | None = None, near: Sequence[Box] = ()
+        self,
+        image: np.ndarray,
+        roi: Box | None = None,
+        near: Sequence[Box] = (),
+        scene: Scene | None = None,
     ) -> tuple[list[PlateRead], StageTimes]:
-        image, area = check_image(image, roi)
-        image = brighten(image, _EXPOSURE_STEP, _DARK_FRAME)  # a lane at night
+        frame, area = check_image(image, roi)
+        image = brighten(frame, _EXPOSURE_STEP, _DARK_FRAME)  # a lane at night
         view = image[area.y1 : area.y2, area.x1 : area.x2]
         clock = _Clock()
-        self._begin(image)  # the frame, not the roi: colour is a property of the camera
+        self._begin(frame, image, scene)  # the frame, not the roi: colour is the camera's
         regions = find_plates(
             view, max_side=self.config.finder_side, limit=self.config.max_candidates
         )
@@ -147,15 +157,15 @@ class PPOCRReader(PlateReader):
         logger.debug("%d finder regions, %d reads", len(regions), len(reads))
         return [_shift(r, area, image.shape) for r in _distinct(reads)], clock.times()
 
-    def read_text_lines(self, image: np.ndarray) -> list[PlateRead]:
+    def read_text_lines(self, image: np.ndarray, scene: Scene | None = None) -> list[PlateRead]:
         """Whole-frame text detection and reading, whatever `full_frame` says.
 
         For a caller that already knows something plate-like is in view (a detector box)
         but could not read it any cheaper way.
         """
-        image, _ = check_image(image, None)
-        image = brighten(image, _EXPOSURE_STEP, _DARK_FRAME)
-        self._begin(image)
+        frame, _ = check_image(image, None)
+        image = brighten(frame, _EXPOSURE_STEP, _DARK_FRAME)
+        self._begin(frame, image, scene)
         whole = Box(0, 0, image.shape[1], image.shape[0])
         return [
             _shift(r, whole, image.shape) for r in _distinct(self._full_frame(image, [], _Clock()))
@@ -170,16 +180,18 @@ class PPOCRReader(PlateReader):
         # coarse lines are too loose to read well: detect again around each
         return self._read_regions(view, [p.box for p in found], clock)
 
-    def read_boxes(self, image: np.ndarray, boxes: list[Box]) -> list[PlateRead]:
+    def read_boxes(
+        self, image: np.ndarray, boxes: list[Box], scene: Scene | None = None
+    ) -> list[PlateRead]:
         """Read plates a detector has already boxed: no finder, no whole-frame detector.
 
         A one-row box is read as it is; a squat box (two rows) or a failed direct read is
         refined with the text detector around the box first.
         """
-        image, _ = check_image(image, None)
-        image = brighten(image, _EXPOSURE_STEP, _DARK_FRAME)
+        frame, _ = check_image(image, None)
+        image = brighten(frame, _EXPOSURE_STEP, _DARK_FRAME)
         clock = _Clock()
-        self._begin(image)
+        self._begin(frame, image, scene)
         reads: list[PlateRead] = []
         for box in boxes:
             if box.width < 8 or box.height < 4:

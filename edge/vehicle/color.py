@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from checkpoint.vehicles import VehicleColor, colors_contradict
-from edge.read.colour import balance, monochrome, neutral_gains
+from edge.read.colour import Scene, balance, judge_scene
 from edge.read.images import brightness, percentile
 from edge.types import Box
 
@@ -73,34 +73,6 @@ class ColorEstimate:
     confidence: float
     doubtful: bool
     shares: dict[VehicleColor, float]
-
-
-@dataclass(frozen=True, slots=True)
-class Scene:
-    """What one frame's light is, the same for every vehicle in it: judged once per frame.
-
-    A busy frame holds several vehicles (a queue, parked cars, the vehicles a detector
-    boxes with no readable plate), and the cast, the sample and the colourless test cost
-    ~3 ms a frame at 1080p.
-    """
-
-    gains: np.ndarray | None
-    """Per-channel (B, G, R) gains that undo the frame's colour cast; None: no cast."""
-    step: int
-    """The sample takes every `step`-th pixel each way."""
-    sample: np.ndarray
-    """The frame sampled, in white light (the gains applied)."""
-    mono: bool
-    """The frame has no colour at all (infrared at night, a grey feed)."""
-
-
-def judge_scene(image: np.ndarray) -> Scene:
-    """The frame's colour cast, a small sample of it in white light, and whether it has any
-    colour at all: what `judge_light` needs of the whole frame."""
-    gains = neutral_gains(image)
-    height, width = image.shape[:2]
-    step = max(1, int(np.sqrt(height * width / (128 * 128))))
-    return Scene(gains, step, balance(image[::step, ::step], gains), monochrome(image))
 
 
 @dataclass(frozen=True, slots=True)

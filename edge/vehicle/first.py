@@ -21,9 +21,9 @@ import numpy as np
 
 from edge.detect import Detection, Detector
 from edge.read.base import PlateReader
+from edge.read.colour import Scene, judge_scene
 from edge.read.config import PPOCRConfig
 from edge.types import Box, PlateRead, VehicleLook
-from edge.vehicle.color import Scene, judge_scene
 from edge.vehicle.kind import class_from_detector
 from edge.vehicle.look import look
 
@@ -72,12 +72,20 @@ class VehicleFirstReader:
         """Plate boxes read per frame, best first: low-score boxes cost a read each."""
 
     def read(
-        self, image: np.ndarray, roi: Box | None = None, near: Sequence[Box] = ()
+        self,
+        image: np.ndarray,
+        roi: Box | None = None,
+        near: Sequence[Box] = (),
+        scene: Scene | None = None,
     ) -> list[PlateRead]:
-        return self.read_timed(image, near, roi)[0]
+        return self.read_timed(image, near, roi, scene)[0]
 
     def read_timed(
-        self, image: np.ndarray, near: Sequence[Box] = (), roi: Box | None = None
+        self,
+        image: np.ndarray,
+        near: Sequence[Box] = (),
+        roi: Box | None = None,
+        scene: Scene | None = None,
     ) -> tuple[list[PlateRead], dict[str, float]]:
         """`read`, plus milliseconds spent detecting, reading plates and looking at vehicles.
 
@@ -93,32 +101,34 @@ class VehicleFirstReader:
             detections = [d for d in detections if roi.holds_centre_of(d.box)]
         vehicles = one_box_per_vehicle([d for d in detections if d.is_vehicle])
         self.people = [d.box for d in detections if d.is_person]
+        # one judgement of the frame's light for every plate read and vehicle looked at
+        scene = scene if scene is not None else judge_scene(image)
         if self.detector.finds_plates:
-            reads = self.plates.read(image, roi=roi, near=near)
+            reads = self.plates.read(image, roi=roi, near=near, scene=scene)
             boxed = [
                 d.box
                 for d in detections
                 if d.is_plate and all(d.box.iou(r.box) < _SAME_PLATE_IOU for r in reads)
             ][: self.max_plate_boxes]
-            reads += self.plates.read_boxes(image, boxed) if boxed else []
+            reads += self.plates.read_boxes(image, boxed, scene) if boxed else []
             if not reads and detections:
                 # something is there and nothing cheap read it: text detection on the frame
-                reads = self.plates.read_text_lines(image)
+                reads = self.plates.read_text_lines(image, scene)
                 if roi is not None:
                     reads = [r for r in reads if roi.holds_centre_of(r.box)]
         elif self.whole_frame:
-            reads = self.plates.read(image, roi=roi, near=near)
+            reads = self.plates.read(image, roi=roi, near=near, scene=scene)
         else:
             reads = []
             for vehicle in vehicles:
-                found = self.plates.read(image, roi=vehicle.box)
+                found = self.plates.read(image, roi=vehicle.box, scene=scene)
                 reads += [
                     r for r in found if all(r.box.iou(o.box) < _SAME_PLATE_IOU for o in reads)
                 ]
             if not reads:
                 # a COCO model misses a vehicle that fills the frame or is cut off by its
                 # edge (a close-up at the barrier): a plate must not go unread for that
-                reads = self.plates.read(image, roi=roi, near=near)
+                reads = self.plates.read(image, roi=roi, near=near, scene=scene)
         read_done = time.perf_counter()
         owned = [owner_of(read.box, vehicles) for read in reads]
         unread = [
@@ -128,7 +138,6 @@ class VehicleFirstReader:
             and vehicle.confidence >= self.min_vehicle_confidence
             and vehicle.box.width >= self.min_unreadable_width
         ]
-        scene = judge_scene(image) if reads or unread else None
         out = [
             dataclasses.replace(
                 read,

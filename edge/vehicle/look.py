@@ -18,8 +18,9 @@ import cv2
 import numpy as np
 
 from checkpoint.vehicles import VehicleClass, VehicleColor, VehicleSeen
+from edge.read.colour import Scene, judge_scene
 from edge.types import Box, PlateRead, VehicleLook
-from edge.vehicle.color import Scene, body_region, estimate_color, judge_light, judge_scene
+from edge.vehicle.color import body_region, estimate_color, judge_light
 from edge.vehicle.kind import ClassEstimate, class_from_plate, combine
 
 logger = logging.getLogger(__name__)
@@ -63,12 +64,16 @@ def look(
     )
 
 
-def add_looks(image: np.ndarray, reads: Sequence[PlateRead]) -> list[PlateRead]:
+def add_looks(
+    image: np.ndarray, reads: Sequence[PlateRead], scene: Scene | None = None
+) -> list[PlateRead]:
     """The reads with their vehicle looked at (reads that already carry one are kept); the
-    frame's light is judged once for all of them."""
+    frame's light (`scene`, when the caller judged it for the reader too) is judged once
+    for all of them."""
     if all(read.vehicle is not None for read in reads):
         return list(reads)
-    scene = judge_scene(image)
+    if scene is None:
+        scene = judge_scene(image)
     return [
         read
         if read.vehicle is not None

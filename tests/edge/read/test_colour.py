@@ -10,7 +10,7 @@ import pytest
 
 from edge.read import PlateReader
 from edge.read import colour as colour_module
-from edge.read.colour import classify, masks, neutral_gains
+from edge.read.colour import classify, judge_scene, masks, neutral_gains
 from edge.read.images import load_image
 from edge.synth import LIGHTS, place_on_background, render_plate, tint
 from tests.edge.read.conftest import DEV_PHOTOS, needs_dev_photos, needs_font
@@ -149,3 +149,19 @@ def test_a_large_crop_is_judged_on_a_sample(
     whole = classify(plate)
     assert sampled.name == whole.name == colour
     assert sampled.share == pytest.approx(whole.share, abs=0.03)
+
+
+@needs_font
+@pytest.mark.parametrize("exposure", [1.0, 0.25], ids=["lit", "night"])
+def test_a_scene_judged_by_the_lane_reads_as_the_reader_judges_it(
+    photo_reader: PlateReader, exposure: float
+) -> None:
+    """The lane judges each frame's light once (`judge_scene`) for the reader and the
+    vehicle stage; the reader reads the same with it as without. At night the reader
+    brightens the frame first and judges the brightened frame itself."""
+    frame, _ = street(5, "京A1234警", "white")
+    image = (tint(frame, WARM) * exposure).astype(np.uint8)
+    alone = photo_reader.read(image)
+    shared = photo_reader.read(image, scene=judge_scene(image))
+    assert [(r.text, r.color) for r in alone] == [("京A1234警", "white")]
+    assert shared == alone

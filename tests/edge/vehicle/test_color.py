@@ -8,9 +8,10 @@ import pytest
 
 from checkpoint.vehicles import VehicleColor, colors_contradict
 from edge.read import PlateReader
+from edge.read.colour import judge_scene
 from edge.synth import LIGHTS as SYNTH_LIGHTS
 from edge.types import Box
-from edge.vehicle.color import body_region, estimate_color, judge_light, judge_scene
+from edge.vehicle.color import body_region, estimate_color, judge_light
 from edge.vehicle.look import add_looks
 from tests.edge.read.conftest import needs_font
 from tests.edge.vehicle.scenes import PAINTS, vehicle_frame

@@ -17,6 +17,7 @@ logger = logging.getLogger(__name__)
 _LINEAR_BELOW = 1.25  # downscale factor under which linear interpolation is as good as area
 _EXPOSED = 200  # an image whose brightest paint (98th percentile) is dimmer is brightened...
 _MAX_EXPOSURE_GAIN = 3.0  # ...by at most this much (deeper dark is noise, not paint)
+_SORT_AT_MOST = 64  # a percentile of this few values sorts them (a histogram costs more)
 IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"})
 
 
@@ -112,13 +113,18 @@ def brightness(image: np.ndarray) -> np.ndarray:
 
 def percentile(values: np.ndarray, q: float) -> float:
     """`np.percentile(values, q)` (linear interpolation) of uint8 values, from their
-    histogram: the same number at a fraction of the cost of partitioning them."""
+    histogram (or, for a few dozen values, their sorted order): the same number at a
+    fraction of the cost of `np.percentile`, whose overhead alone is 0.2 ms a call."""
     if values.dtype != np.uint8 or values.size == 0:
         raise ValueError(f"expected a non-empty uint8 array, got {values.dtype} {values.shape}")
-    below = np.cumsum(np.bincount(values.ravel(), minlength=256))
     position = q / 100 * (values.size - 1)
     low = int(position)
     high = min(low + 1, values.size - 1)
-    # the k-th smallest value (from 0) is the first whose cumulative count exceeds k
-    first, second = np.searchsorted(below, (low, high), side="right")
+    if values.size <= _SORT_AT_MOST:
+        ordered = np.sort(values, axis=None)
+        first, second = int(ordered[low]), int(ordered[high])
+    else:
+        below = np.cumsum(np.bincount(values.ravel(), minlength=256))
+        # the k-th smallest value (from 0) is the first whose cumulative count exceeds k
+        first, second = np.searchsorted(below, (low, high), side="right")
     return float(first + (second - first) * (position - low))

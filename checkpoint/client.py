@@ -30,6 +30,12 @@ from proto import checkpoint_pb2_grpc as pb_grpc
 DEFAULT_CENTRAL = "127.0.0.1:50051"
 """Where central listens and edges and the CLI dial when told nothing else (loopback)."""
 DEFAULT_TIMEOUT_S = 10.0
+# Edges must notice a restarted central within seconds, not minutes: the channel retries a
+# lost connection after at most this long (gRPC adds up to 20% jitter).
+MAX_RECONNECT_BACKOFF_S = 2.0
+RECONNECT_WAIT_S = MAX_RECONNECT_BACKOFF_S * 1.2 + 0.5
+"""A call that may wait this long for the channel outlasts one reconnect backoff: sent
+just after central comes back, it is not lost to the retry the channel has not made yet."""
 MAX_MESSAGE_BYTES = 8 * 1024 * 1024
 IMPORT_CHUNK_ROWS = 1000
 
@@ -99,9 +105,8 @@ class CentralClient(Closeable):
             options=[
                 ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
                 ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
-                # Edges must notice a restarted central within seconds, not minutes.
                 ("grpc.initial_reconnect_backoff_ms", 200),
-                ("grpc.max_reconnect_backoff_ms", 2000),
+                ("grpc.max_reconnect_backoff_ms", round(MAX_RECONNECT_BACKOFF_S * 1000)),
             ],
         )
         self._channel = (

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from checkpoint import wire
-from checkpoint.client import CentralClient
+from checkpoint.client import RECONNECT_WAIT_S, CentralClient
 from checkpoint.errors import CentralUnavailable, CheckpointError
 from checkpoint.localcache import LocalWatchlist
 from checkpoint.restrictions import Restrictions
@@ -108,7 +108,9 @@ class Gate:
         with self._lock:
             for path, message in self._spool.pending():
                 try:
-                    self._client.screen(message, timeout_s=max(self._deadline, 2.0))
+                    # central may just be back, before the channel's next reconnect
+                    timeout = max(self._deadline, RECONNECT_WAIT_S)
+                    self._client.screen(message, timeout_s=timeout)
                 except CentralUnavailable:
                     return sent
                 except CheckpointError:

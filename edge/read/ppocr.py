@@ -69,6 +69,14 @@ _JOIN_HEIGHT = (0.6, 1.4)
 _JOIN_SHIFT = 0.3
 _JOIN_WIDTH = 2.5
 _JOIN_GAP = 0.8
+# rows that failed, regrouped: the top row's width against the bottom's, its height at
+# most, the gap between them (in bottom-row heights; negative: the boxes overlap), and how
+# much of the narrower one the other spans; two boxes overlapping this much are one line
+_REGROUP_WIDTH = (0.3, 1.15)
+_REGROUP_HEIGHT = 1.25
+_REGROUP_GAP = (-0.6, 0.6)
+_REGROUP_OVERLAP = 0.6
+_SAME_ROW_IOU = 0.5
 
 
 class PPOCRReader(PlateReader):
@@ -254,15 +262,48 @@ class PPOCRReader(PlateReader):
                     plates.append(plate)
         clock.lap("rectify")
         reads: list[PlateRead] = []
+        failed: list[Line] = []  # rows that made no plate, alone or as grouped
         for plate in plates:
             found = self._read_plate(image, plate)
             if not found and (joined := _joined(image, plate, pieces)) is not None:
                 found = self._read_plate(image, joined)
             if not found:
                 found = self._read_stretched(image, plate)
+            if not found:
+                failed += plate.rows
             reads += found
+        reads += self._read_regrouped(image, failed, reads)
         clock.lap("recognise")
         return reads
+
+    def _read_regrouped(
+        self, image: np.ndarray, rows: list[Line], reads: list[PlateRead]
+    ) -> list[PlateRead]:
+        """Rows that made no plate, read again as the two rows of one plate.
+
+        `group_rows` pairs greedily, each widest line with the short line right above it,
+        so where two plates are stacked (a Hong Kong two-row plate over a mainland one on
+        a cross-border car) the middle row goes to the wrong plate, and nothing retries
+        the pair it belonged to. The detector's boxes also vary with the crop's scale: the
+        two rows of a Hong Kong plate can come out as wide as each other and overlapping,
+        which the pairing refuses. Their texts are already recognised (memoised), so each
+        retried pair costs only the grammar, which must accept the pair as one plate. Every
+        pair the grammar accepts is returned: where two pairs hold one plate (a row
+        detected twice, once with a neighbour's edge), `_distinct` keeps the surer read.
+        """
+        found: list[PlateRead] = []
+        for top, bottom in itertools.permutations(rows, 2):
+            plate = PlateLines((top, bottom))
+            if not _stacked_loosely(top.box, bottom.box) or any(
+                r.box.holds_centre_of(plate.box) for r in reads
+            ):
+                continue
+            for colour in _colours(image, plate, self._gains):
+                read = self._recognise(image, plate, colour)
+                if read is not None:
+                    found.append(read)
+                    break
+        return found
 
     def _detect_frame(self, image: np.ndarray, tile: Box | None = None) -> list[PlateLines]:
         """Plate-coloured text lines (or row pairs) of the whole image (or of one `tile`
@@ -439,6 +480,22 @@ def _plate_shaped(plate: PlateLines) -> bool:
     if not _LINE_ASPECT[0] <= bottom.aspect <= _LINE_ASPECT[1]:
         return False
     return len(plate.rows) == 1 or _TOP_ASPECT[0] <= plate.rows[0].aspect <= _TOP_ASPECT[1]
+
+
+def _stacked_loosely(top: Box, bottom: Box) -> bool:
+    """Whether two detected lines could be the top and bottom rows of one plate, allowing
+    for loose detector boxes (`rectify.group_rows` pairs only the clear cases)."""
+    if not (top.center[1] < bottom.center[1] and top.iou(bottom) < _SAME_ROW_IOU):
+        return False
+    if not (
+        _REGROUP_WIDTH[0] * bottom.width <= top.width <= _REGROUP_WIDTH[1] * bottom.width
+        and top.height <= _REGROUP_HEIGHT * bottom.height
+    ):
+        return False
+    gap = (bottom.y1 - top.y2) / bottom.height
+    overlap = min(top.x2, bottom.x2) - max(top.x1, bottom.x1)
+    spans = overlap >= _REGROUP_OVERLAP * min(top.width, bottom.width)
+    return spans and _REGROUP_GAP[0] <= gap <= _REGROUP_GAP[1]
 
 
 def _joined(image: np.ndarray, plate: PlateLines, pieces: list[Line]) -> PlateLines | None:

@@ -62,9 +62,12 @@ def render_plate(text: str, color: str, *, layers: int = 1, height: int = 140) -
             7- or 8-character text is laid out by its length).
         color: One of `PLATE_COLORS`; white plates draw 警/使 in red.
         layers: 1 for a single row; 2 for the double-layer lorry layout (first two
-            characters on the top row, the rest below).
+            characters on the top row, the rest below), or, for a text with no province
+            (a Hong Kong plate such as LX8170), the Hong Kong two-row layout: its letters
+            over its digits, all one size, on a 340x220 mm plate.
         height: Output height in pixels; the width follows the plate's aspect ratio
-            (440x140 mm single, 480x140 mm new-energy, 440x220 mm double-layer).
+            (440x140 mm single, 480x140 mm new-energy, 440x220 mm double-layer, 340x220 mm
+            Hong Kong two-row).
 
     Returns:
         Array of shape (height, width, 3).
@@ -84,13 +87,22 @@ def render_plate(text: str, color: str, *, layers: int = 1, height: int = 140) -
         raise InvalidInput(f"plate text must have 6 to 8 characters, got {len(text)}")
     if not font_available():
         raise InvalidInput(f"CJK font not installed: {FONT_PATH} (apt: fonts-wqy-microhei)")
-    size_mm = (440.0, 220.0) if layers == 2 else (480.0 if len(text) == 8 else 440.0, 140.0)
+    hong_kong = layers == 2 and text[:2].isascii() and text[:2].isalpha()
+    if hong_kong:
+        size_mm = (340.0, 220.0)
+    else:
+        size_mm = (440.0, 220.0) if layers == 2 else (480.0 if len(text) == 8 else 440.0, 140.0)
     scale = height / size_mm[1]
     width = round(size_mm[0] * scale)
     ink = _STYLE[color][1]
     image = _background(color, height, width)
     _draw_rim(image, ink if color != "green" else (60, 120, 30), scale)
-    slots = _double_slots(len(text)) if layers == 2 else _single_slots(len(text), size_mm[0])
+    if hong_kong:
+        slots = _hong_kong_slots(text)
+    elif layers == 2:
+        slots = _double_slots(len(text))
+    else:
+        slots = _single_slots(len(text), size_mm[0])
     for char, slot in zip(text, slots, strict=True):
         char_ink = _RED if (color == "white" and char in _RED_CHARS) else ink
         _draw_glyph(image, char, slot, scale, char_ink)
@@ -98,6 +110,18 @@ def render_plate(text: str, color: str, *, layers: int = 1, height: int = 140) -
         _draw_dot(image, slots[1], slots[2], scale, ink)
     logger.debug("rendered a %s plate, %d layer(s), %dx%d", color, layers, width, height)
     return image
+
+
+def _hong_kong_slots(text: str) -> list[_Slot]:
+    """Slots of a Hong Kong two-row plate: the letters over the digits, all one size."""
+    letters = len(text) - len(text.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    char_w, char_h, gap = 60.0, 85.0, 12.0
+
+    def row(count: int, top: float) -> list[_Slot]:
+        left = (340.0 - count * char_w - (count - 1) * gap) / 2
+        return [_Slot(left + i * (char_w + gap), top, char_w, char_h) for i in range(count)]
+
+    return row(letters, 18.0) + row(len(text) - letters, 117.0)
 
 
 def _background(color: str, height: int, width: int) -> np.ndarray:

@@ -324,3 +324,42 @@ def test_a_car_sized_text_box_does_not_hide_the_plate_inside_it(reader: PlateRea
     image = jpeg(vehicle_frame("粤Z1234港", "red", plate_color="black", tint=LIGHTS["warm"]), 40)
     assert image is not None
     assert [(r.text, r.color) for r in reader.read(image)] == [("粤Z1234港", "black")]
+
+
+def _cross_border_plates(seed: int, width: int) -> np.ndarray:
+    """A cross-border car's plates: a white Hong Kong two-row plate right above a black
+    mainland 粤Z...港 plate, on the dark body between them, placed in a cluttered frame."""
+    rng = np.random.default_rng(seed)
+    body = (40, 40, 40)
+    hong_kong = render_plate("LX8170", "white", layers=2, height=200)
+    mainland = render_plate("粤Z1234港", "black", height=140)
+    span = mainland.shape[1] + 40
+
+    def centred(plate: np.ndarray) -> np.ndarray:
+        left = (span - plate.shape[1]) // 2
+        right = span - plate.shape[1] - left
+        return cv2.copyMakeBorder(plate, 0, 0, left, right, cv2.BORDER_CONSTANT, value=body)
+
+    gap = np.full((7, span, 3), body, np.uint8)
+    both = np.vstack([centred(hong_kong), gap, centred(mainland)])
+    frame, _ = place_on_background(both, random_background(rng, 720, 1280), rng, width=width)
+    return frame
+
+
+@needs_font
+def test_a_hong_kong_plate_renders_letters_over_digits() -> None:
+    plate = render_plate("LX8170", "white", layers=2, height=220)
+    assert plate.shape == (220, 340, 3)
+
+
+@needs_font
+@pytest.mark.parametrize(("seed", "width"), [(0, 140), (1, 200), (2, 300)])
+def test_stacked_plates_of_a_cross_border_car_are_both_read(
+    photo_reader: PlateReader, seed: int, width: int
+) -> None:
+    """The rows were paired greedily, the widest line taking the short line right above
+    it: the Hong Kong plate's digit row went to the mainland plate below it (no plate),
+    its letter row stayed alone (no plate), and the Hong Kong plate was never read. Rows
+    that made no plate are now paired again among themselves."""
+    reads = photo_reader.read(_cross_border_plates(seed, width))
+    assert sorted((r.text, r.layers) for r in reads) == [("LX8170", 2), ("粤Z1234港", 1)]

@@ -37,6 +37,8 @@ class CharRead:
     """The most likely province character at this step and its probability."""
     letter: tuple[str, float]
     """The most likely letter (never I or O) at this step and its probability."""
+    other_provinces: tuple[tuple[str, float], ...] = ()
+    """The next most likely provinces at this step (at most 2), most likely first."""
 
 
 class CTCDecoder:
@@ -93,12 +95,14 @@ class CTCDecoder:
         alternatives = tuple(
             (self._plate_chars[i], float(plate[i])) for i in order if self._plate_chars[i] != char
         )[:3]
-        province = int(self._province[dist[self._province].argmax()])
+        provinces = dist[self._province]
+        ranked = [int(self._province[i]) for i in np.argsort(provinces)[::-1][:3]]
         letter = int(self._letter[dist[self._letter].argmax()])
         return CharRead(
             char,
             float(dist[index]),
             alternatives,
-            (self._folded[province], float(dist[province])),
+            (self._folded[ranked[0]], float(dist[ranked[0]])),
             (self._folded[letter], float(dist[letter])),
+            tuple((self._folded[i], float(dist[i])) for i in ranked[1:]),
         )

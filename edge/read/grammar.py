@@ -148,8 +148,11 @@ def _fix_mainland(variant: Variant, color: str) -> Variant:
     if not expects_province(text, color):
         return variant
     if text[0] not in PROVINCES:
+        # the province is a guess: the next likely provinces are its alternatives, so the
+        # candidates carry them and central can still match the plate on one of them (a
+        # listed 粤BD01366 whose small 粤 reads as nothing must not pass as 皖BD01366)
         char, p = reads[0].provinces
-        reads[0] = replace(reads[0], char=char, confidence=p)
+        reads[0] = replace(reads[0], char=char, confidence=p, alternatives=reads[0].other_provinces)
         logger.debug("position 1 is not a province; best province has p=%.3f", p)
     if text[1] not in _LETTERS:
         char, p = reads[1].letter

@@ -111,6 +111,24 @@ def test_ctc_decode_collapses_runs_and_keeps_max_confidence() -> None:
     assert [round(r.confidence, 2) for r in out] == [0.9, 0.95, 0.6, 0.8, 0.1]
 
 
+def test_a_guessed_province_keeps_the_next_likely_ones_as_candidates() -> None:
+    """A small province character often reads as nothing a plate holds (Q for 粤); the best
+    province at that step is a guess, so the next ones must reach central as candidates."""
+    charset = ("", "Q", "皖", "粤", "鲁", "B", "D", "0", "1", "3", "6")
+    decoder = CTCDecoder(charset)
+    steps = [1, 0, 5, 0, 6, 0, 7, 0, 8, 0, 9, 0, 10, 0, 10]  # Q B D 0 1 3 6 6, blanks between
+    probs = np.full((len(steps), len(charset)), 0.0, np.float32)
+    for t, index in enumerate(steps):
+        probs[t, index] = 0.95
+    probs[0, 1:5] = (0.6, 0.2, 0.15, 0.05)  # Q, then 皖 over 粤 over 鲁
+    chars = decoder.decode(probs)
+    others = [(c, round(p, 2)) for c, p in chars[0].other_provinces]
+    assert others == [("粤", 0.15), ("鲁", 0.05)]
+    candidates = rank(repair(chars, "green"), "green", top_n=5)
+    assert candidates[0].text == "皖BD01366"
+    assert "粤BD01366" in [c.text for c in candidates if c.valid]
+
+
 def best_of_rows(rows: list[list[CharRead]], color: str) -> str | None:
     chosen = choose(rank(repair_rows(rows, color), color, top_n=5), min_confidence=0.5)
     return chosen.text if chosen else None

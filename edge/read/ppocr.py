@@ -30,7 +30,16 @@ from edge.read.grammar import accepts, choose, plate_color, rank, repair_rows
 from edge.read.images import brighten, shrink
 from edge.read.localise import find_plates
 from edge.read.models import TextDetector, TextRecognizer
-from edge.read.rectify import Line, PlateLines, group_rows, split_rows, warp_line, widen
+from edge.read.rectify import (
+    LOOSE_ROWS,
+    Line,
+    PlateLines,
+    group_rows,
+    split_rows,
+    stacked,
+    warp_line,
+    widen,
+)
 from edge.types import Box, PlateRead
 
 logger = logging.getLogger(__name__)
@@ -69,14 +78,7 @@ _JOIN_HEIGHT = (0.6, 1.4)
 _JOIN_SHIFT = 0.3
 _JOIN_WIDTH = 2.5
 _JOIN_GAP = 0.8
-# rows that failed, regrouped: the top row's width against the bottom's, its height at
-# most, the gap between them (in bottom-row heights; negative: the boxes overlap), and how
-# much of the narrower one the other spans; two boxes overlapping this much are one line
-_REGROUP_WIDTH = (0.3, 1.15)
-_REGROUP_HEIGHT = 1.25
-_REGROUP_GAP = (-0.6, 0.6)
-_REGROUP_OVERLAP = 0.6
-_SAME_ROW_IOU = 0.5
+_SAME_ROW_IOU = 0.5  # two rows retried as one plate overlapping this much are one line
 
 
 class PPOCRReader(PlateReader):
@@ -485,17 +487,8 @@ def _plate_shaped(plate: PlateLines) -> bool:
 def _stacked_loosely(top: Box, bottom: Box) -> bool:
     """Whether two detected lines could be the top and bottom rows of one plate, allowing
     for loose detector boxes (`rectify.group_rows` pairs only the clear cases)."""
-    if not (top.center[1] < bottom.center[1] and top.iou(bottom) < _SAME_ROW_IOU):
-        return False
-    if not (
-        _REGROUP_WIDTH[0] * bottom.width <= top.width <= _REGROUP_WIDTH[1] * bottom.width
-        and top.height <= _REGROUP_HEIGHT * bottom.height
-    ):
-        return False
-    gap = (bottom.y1 - top.y2) / bottom.height
-    overlap = min(top.x2, bottom.x2) - max(top.x1, bottom.x1)
-    spans = overlap >= _REGROUP_OVERLAP * min(top.width, bottom.width)
-    return spans and _REGROUP_GAP[0] <= gap <= _REGROUP_GAP[1]
+    above = top.center[1] < bottom.center[1] and top.iou(bottom) < _SAME_ROW_IOU
+    return above and stacked(top, bottom, LOOSE_ROWS)
 
 
 def _joined(image: np.ndarray, plate: PlateLines, pieces: list[Line]) -> PlateLines | None:

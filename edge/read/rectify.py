@@ -21,14 +21,43 @@ from edge.types import Box
 
 logger = logging.getLogger(__name__)
 
-_TOP_WIDTH = (0.4, 0.85)  # a top row's width, as a share of the row below it
-_MAX_ROW_GAP = 0.6  # vertical gap between rows, in bottom-row heights
-_MIN_OVERLAP = 0.5  # horizontal overlap of the top row with the bottom row
 _TOP_SHARE = 0.4
 _SHEARS = tuple(float(s) for s in np.linspace(-0.5, 0.5, 11))
 _SHEAR_GAIN = 1.05  # straighten only when it clearly helps
 _END_MARGIN = 0.15  # of the line height, added at both ends
 _MAX_HEIGHT = 4 * REC_HEIGHT  # a line is warped no taller than this
+
+
+@dataclass(frozen=True, slots=True)
+class RowFit:
+    """How two detected lines must sit to be the top and bottom rows of one plate."""
+
+    width: tuple[float, float]
+    """The top row's width, as a share of the bottom row's."""
+    height: float
+    """The top row's height at most, as a share of the bottom row's."""
+    gap: tuple[float, float]
+    """The vertical gap between them, in bottom-row heights (negative: they overlap)."""
+    overlap: float
+    """How much of the narrower row the other spans."""
+
+
+CLEAR_ROWS = RowFit(width=(0.4, 0.85), height=1.0, gap=(-0.6, 0.6), overlap=0.5)
+"""A double-layer plate's rows as the detector usually boxes them: the top row narrower."""
+LOOSE_ROWS = RowFit(width=(0.3, 1.15), height=1.25, gap=(-0.6, 0.6), overlap=0.6)
+"""Rows that made no plate as grouped, retried: loose boxes, and Hong Kong two-row plates,
+whose letter row can be as wide as its digit row."""
+
+
+def stacked(top: Box, bottom: Box, fit: RowFit = CLEAR_ROWS) -> bool:
+    """Whether `top` sits on `bottom` as the top row of the same plate."""
+    if not fit.width[0] * bottom.width <= top.width <= fit.width[1] * bottom.width:
+        return False
+    if top.height > fit.height * bottom.height:
+        return False
+    gap = (bottom.y1 - top.y2) / bottom.height
+    overlap = min(top.x2, bottom.x2) - max(top.x1, bottom.x1)
+    return fit.gap[0] <= gap <= fit.gap[1] and overlap >= fit.overlap * min(top.width, bottom.width)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +178,7 @@ def group_rows(image: np.ndarray, lines: list[Line]) -> list[PlateLines]:
         tops = [
             j
             for j, top in enumerate(ordered)
-            if j != i and j not in used and _stacked(top.box, bottom.box)
+            if j != i and j not in used and stacked(top.box, bottom.box)
         ]
         used.add(i)
         if not tops:
@@ -159,18 +188,6 @@ def group_rows(image: np.ndarray, lines: list[Line]) -> list[PlateLines]:
         used.add(top)
         plates.append(_split(image, ordered[top], bottom))
     return plates
-
-
-def _stacked(top: Box, bottom: Box) -> bool:
-    if not _TOP_WIDTH[0] * bottom.width <= top.width <= _TOP_WIDTH[1] * bottom.width:
-        return False
-    if top.height > bottom.height:
-        return False
-    gap = bottom.y1 - top.y2
-    if not -0.6 * bottom.height <= gap <= _MAX_ROW_GAP * bottom.height:
-        return False
-    overlap = min(top.x2, bottom.x2) - max(top.x1, bottom.x1)
-    return overlap >= _MIN_OVERLAP * top.width
 
 
 def _split(image: np.ndarray, top: Line, bottom: Line) -> PlateLines:

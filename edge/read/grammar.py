@@ -149,8 +149,8 @@ def _fix_mainland(variant: Variant, color: str) -> Variant:
         return variant
     if text[0] not in PROVINCES:
         # the province is a guess: the next likely provinces are its alternatives, so the
-        # candidates carry them and central can still match the plate on one of them (a
-        # listed 粤BD01366 whose small 粤 reads as nothing must not pass as 皖BD01366)
+        # candidates carry them, and central can name a listed plate one of them matches
+        # (CHECK "possible match ...") rather than only a low-confidence reading
         char, p = reads[0].provinces
         reads[0] = replace(reads[0], char=char, confidence=p, alternatives=reads[0].other_provinces)
         logger.debug("position 1 is not a province; best province has p=%.3f", p)

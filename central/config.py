@@ -34,6 +34,13 @@ class ScreeningConfig(Settings):
         le=1.0,
         description="Look-alike matches scoring below this are ignored.",
     )
+    unsure_province: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="A plate whose province was read less surely than this is also matched "
+        "with every other province (a hit is CHECK, never STOP).",
+    )
 
 
 class PersonsConfig(Settings):

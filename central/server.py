@@ -104,6 +104,7 @@ class Central(Service):
         policy = ScreeningPolicy(
             min_confidence=self.config.screening.min_confidence,
             min_lookalike_score=self.config.screening.min_lookalike_score,
+            unsure_province=self.config.screening.unsure_province,
         )
         pb_grpc.add_WatchlistServicer_to_server(
             WatchlistServicer(store, self.stopping, persons), server

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from checkpoint import plates
 from checkpoint.matching import Match, WatchlistView, match_texts
 from checkpoint.restrictions import RestrictionRule
 from checkpoint.vehicles import ClonePolicy, Registration, VehicleSeen, clone_evidence
@@ -36,6 +37,8 @@ class PlateReading:
     text: str
     confidence: float
     candidates: Sequence[PlateCandidate] = ()
+    char_confidences: Sequence[float] = ()
+    """Per character of `text`, where the reader gave them (empty: not known)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +49,9 @@ class ScreeningPolicy:
     """Below this a non-matching read is not trusted to clear the vehicle."""
     min_lookalike_score: float = 0.6
     """Look-alike matches scoring lower than this are too far off to bother an officer."""
+    unsure_province: float = 0.5
+    """A province read less surely than this may be any province: the reading is also
+    matched with each other one in its place."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +81,8 @@ def screen_plate(
     if not reading.text.strip():
         return Decision(Verdict.CHECK, "plate unreadable")
     others = [c.text for c in reading.candidates if c.text]
-    found = match_texts([reading.text, *others], view, now)
+    guessed = _with_other_provinces(reading, policy)
+    found = match_texts([reading.text, *others, *guessed], view, now)
     ordered = [m for matches in found.values() for m in matches]
     best_text = next(iter(found), "")
     top = found.get(best_text, [])
@@ -89,15 +96,36 @@ def screen_plate(
     ]
     if near:
         best = max(near, key=lambda m: m.score)
-        qualifier = "candidate reading" if best.matched_text != best_text else "look-alike"
+        how = "candidate reading" if best.matched_text != best_text else "look-alike"
+        how = f"{how} {best.matched_text}"
+        if best.matched_text in guessed and best.matched_text not in others:
+            how = f"province unsure: read {best_text}"
         return Decision(
             Verdict.CHECK,
-            f"possible match {best.entry.key} ({qualifier} {best.matched_text}): {describe(best)}",
+            f"possible match {best.entry.key} ({how}): {describe(best)}",
             tuple(ordered),
         )
     if reading.confidence < policy.min_confidence:
         return Decision(Verdict.CHECK, f"low-confidence plate reading ({reading.confidence:.2f})")
     return Decision(Verdict.PASS, "no watchlist match")
+
+
+def _with_other_provinces(reading: PlateReading, policy: ScreeningPolicy) -> list[str]:
+    """The reading with each other province in place of its own, when that was unsure.
+
+    The province is a plate's smallest, most complex character: on a small or distant
+    plate the reader often guesses it (the network saw no province there and the best
+    one at that step was taken), and a guess is often wrong. A listed 粤BD01366 read as
+    皖BD01366 would then match nothing; matched with every province, it is a CHECK that
+    names the listed plate, never a STOP (only the best reading's exact hit stops).
+    """
+    text = plates.normalize(reading.text)
+    confidences = reading.char_confidences
+    if not text or text[0] not in plates.PROVINCES or not confidences:
+        return []
+    if confidences[0] >= policy.unsure_province:
+        return []
+    return [province + text[1:] for province in sorted(plates.PROVINCES) if province != text[0]]
 
 
 def screen_vehicle(

@@ -147,6 +147,7 @@ def reading_from_pb(message: pb.PlateReading) -> PlateReading:
         text=message.text,
         confidence=message.confidence,
         candidates=tuple(PlateCandidate(c.text, c.confidence) for c in message.candidates),
+        char_confidences=tuple(message.char_confidence),
     )
 
 
@@ -157,6 +158,7 @@ def reading_to_pb(reading: PlateReading) -> pb.PlateReading:
         candidates=[
             pb.PlateCandidate(text=c.text, confidence=c.confidence) for c in reading.candidates
         ],
+        char_confidence=list(reading.char_confidences),
     )
 
 

@@ -77,7 +77,7 @@ def from_decided(
         checkpoint_id=checkpoint_id,
         lane_id=lane_id,
         seen_at=seen_at or datetime.now(tz=UTC),
-        reading=PlateReading(result.text, result.confidence, candidates),
+        reading=PlateReading(result.text, result.confidence, candidates, result.char_confidences),
         color=best.color if best else "unknown",
         layers=best.layers if best else 1,
         box=best.box if best else None,

@@ -387,20 +387,22 @@ class PlateCandidate(_message.Message):
     def __init__(self, text: _Optional[str] = ..., confidence: _Optional[float] = ..., char_confidence: _Optional[_Iterable[float]] = ...) -> None: ...
 
 class PlateReading(_message.Message):
-    __slots__ = ("text", "confidence", "candidates", "color", "layers", "box")
+    __slots__ = ("text", "confidence", "candidates", "color", "layers", "box", "char_confidence")
     TEXT_FIELD_NUMBER: _ClassVar[int]
     CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
     CANDIDATES_FIELD_NUMBER: _ClassVar[int]
     COLOR_FIELD_NUMBER: _ClassVar[int]
     LAYERS_FIELD_NUMBER: _ClassVar[int]
     BOX_FIELD_NUMBER: _ClassVar[int]
+    CHAR_CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
     text: str
     confidence: float
     candidates: _containers.RepeatedCompositeFieldContainer[PlateCandidate]
     color: str
     layers: int
     box: Box
-    def __init__(self, text: _Optional[str] = ..., confidence: _Optional[float] = ..., candidates: _Optional[_Iterable[_Union[PlateCandidate, _Mapping]]] = ..., color: _Optional[str] = ..., layers: _Optional[int] = ..., box: _Optional[_Union[Box, _Mapping]] = ...) -> None: ...
+    char_confidence: _containers.RepeatedScalarFieldContainer[float]
+    def __init__(self, text: _Optional[str] = ..., confidence: _Optional[float] = ..., candidates: _Optional[_Iterable[_Union[PlateCandidate, _Mapping]]] = ..., color: _Optional[str] = ..., layers: _Optional[int] = ..., box: _Optional[_Union[Box, _Mapping]] = ..., char_confidence: _Optional[_Iterable[float]] = ...) -> None: ...
 
 class VehicleObservation(_message.Message):
     __slots__ = ("color", "vehicle_class", "color_confidence", "box", "signature", "color_agreement", "color_doubtful", "class_confidence", "class_agreement", "frames")

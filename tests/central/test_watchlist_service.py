@@ -94,6 +94,20 @@ def test_screen_verdicts(client: CentralClient) -> None:
     assert screen("川A8H458").verdict == pb.PASS
     assert screen("川A8H458", confidence=0.2).verdict == pb.CHECK
     assert screen("").verdict == pb.CHECK
+    # a guessed province (the edge sends per-character confidences): the listed plate is
+    # named in a CHECK, whichever province was guessed
+    unsure = pb.Passage(
+        passage_id=uuid.uuid4().hex,
+        lane_id="1",
+        plate=pb.PlateReading(
+            text="皖A12345",
+            confidence=0.03,
+            char_confidence=[0.03, 0.99, 0.98, 0.99, 0.97, 0.99, 0.98],
+        ),
+    )
+    response = client.screen(unsure)
+    assert response.verdict == pb.CHECK
+    assert "possible match 冀A12345 (province unsure: read 皖A12345)" in response.reason
 
 
 def test_import_ten_thousand_rows(client: CentralClient) -> None:

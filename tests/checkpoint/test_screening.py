@@ -67,6 +67,35 @@ def test_verdicts(
     assert reason in decision.reason
 
 
+GUESSED_PROVINCE = (0.03, 0.99, 0.98, 0.99, 0.97, 0.99, 0.98)  # the rest sure
+SURE_PROVINCE = (0.92, 0.99, 0.98, 0.99, 0.97, 0.99, 0.98)
+
+
+@pytest.mark.parametrize(
+    ("reading", "verdict", "reason"),
+    [
+        (
+            PlateReading("皖A12345", 0.03, (), GUESSED_PROVINCE),
+            Verdict.CHECK,
+            "possible match 冀A12345 (province unsure: read 皖A12345)",
+        ),
+        (PlateReading("皖A12345", 0.92, (), SURE_PROVINCE), Verdict.PASS, "no watchlist match"),
+        (PlateReading("皖A12345", 0.03), Verdict.CHECK, "low-confidence"),  # no per-char
+        (PlateReading("皖A12346", 0.03, (), GUESSED_PROVINCE), Verdict.CHECK, "low-confidence"),
+    ],
+    ids=["unsure-province-names-the-listed-plate", "sure-province", "unknown", "other-plate"],
+)
+def test_a_plate_whose_province_was_unsure_is_matched_with_every_province(
+    view: LocalWatchlist, reading: PlateReading, verdict: Verdict, reason: str
+) -> None:
+    """A small province is often guessed, and a guess is often wrong: a listed 冀A12345
+    read as 皖A12345 with its province unsure is a CHECK that names the listed plate (never
+    a STOP: only the best reading's exact hit stops), not only a low-confidence reading."""
+    decision = screen_plate(reading, view, NOW)
+    assert decision.verdict is verdict
+    assert reason in decision.reason
+
+
 def test_local_cache_remove_and_versions(view: LocalWatchlist) -> None:
     view.remove(EntryKind.PLATE, "冀A12345", version=7)
     view.remove(EntryKind.PLATE_PATTERN, "豫CG*挂", version=8)

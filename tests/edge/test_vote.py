@@ -6,6 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from checkpoint import wire
+from edge.passage import from_decided, to_pb
+from edge.track import Decided, Trigger
 from edge.types import Box, PlateRead
 from edge.vote import vote
 
@@ -109,3 +112,14 @@ def test_every_voted_character_was_read_there(reads: list[PlateRead]) -> None:
 def test_identical_reads_vote_for_themselves(text: str, count: int) -> None:
     result = vote([read(text)] * count)
     assert (result.text, result.agreeing) == (text, count)
+
+
+def test_the_passage_carries_the_voted_character_confidences_to_central() -> None:
+    """Central matches a plate whose province was unsure with every province; it can only
+    tell from the voted per-character confidences, so they travel with the passage."""
+    reads = [read("皖A12345", 0.7, (0.05, 0.99, 0.98, 0.99, 0.97, 0.99, 0.98)) for _ in range(3)]
+    voted = vote(reads)
+    decided = Decided(1, voted, Trigger.AGREED, 3, 0.0, 0.3, reads[0], None)
+    message = to_pb(from_decided(decided, checkpoint_id="cp", lane_id="1"))
+    assert list(message.plate.char_confidence) == pytest.approx(voted.char_confidences)
+    assert wire.reading_from_pb(message.plate).char_confidences[0] == pytest.approx(0.05)

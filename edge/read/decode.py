@@ -9,7 +9,8 @@ province and letter the network saw at that step.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -23,6 +24,10 @@ _PLATE_CHARS = (
 _LETTERS = frozenset("ABCDEFGHJKLMNPQRSTUVWXYZ")
 _SEPARATORS = frozenset("·•・‧-._/| :：")
 _MIN_SUBSTITUTE = 0.02
+_SERIAL = frozenset("0123456789") | _LETTERS
+# glyphs outside the plate alphabet that are a plate character's shape: the recogniser,
+# trained on Chinese text, sees a plate's E (its stem lost to blur or JPEG) as 三
+_LOOKALIKES = {"三": "E"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +56,11 @@ class CTCDecoder:
         self._plate_chars = [folded[i] for i in self._plate]
         self._province = np.array([i for i, c in enumerate(folded) if c in PROVINCES])
         self._letter = np.array([i for i, c in enumerate(folded) if c in _LETTERS])
+        self._serial = np.array([i for i, c in enumerate(folded) if c in _SERIAL])
+        column = {c: n for n, c in enumerate(folded[i] for i in self._serial)}
+        self._lookalikes = [
+            (i, column[_LOOKALIKES[c]]) for i, c in enumerate(charset) if c in _LOOKALIKES
+        ]
         self._folded = folded
 
     def decode(self, probs: np.ndarray) -> list[CharRead]:
@@ -63,8 +73,56 @@ class CTCDecoder:
             The characters read, left to right (separators and other symbols dropped);
             each with the highest probability it had over its run of steps.
         """
+        return [read for _, read in self._decode_steps(probs)]
+
+    def decode_top_row(self, probs: np.ndarray) -> list[CharRead]:
+        """`decode` for the top row of a double-layer plate, which holds two characters.
+
+        GA 36-2018 spreads the top row's province and letter (a farm vehicle's: two digits)
+        across the whole plate width with a wide gap, unlike any text line the recogniser
+        learned from; on a small or compressed plate its best path often keeps one of the
+        two and loses the other to the blank (`京` over `A5331` for `京E` over `A5331`).
+        When the row reads as a province alone, the likeliest letter or digit at a later
+        step is added (look-alikes such as 三 for E counted in); when it reads as a letter
+        alone, the likeliest province at an earlier step. Each comes with the probability
+        it had there, so the plate grammar can still judge the plate and its confidence
+        says how unsure that character is.
+        """
+        steps = self._decode_steps(probs)
+        reads = [read for _, read in steps]
+        if len(reads) != 1:
+            return reads
+        step, read = steps[0]
+        if read.char in PROVINCES:
+            added = self._likeliest(probs[step + 1 :], self._serial, self._lookalikes)
+            return reads if added is None else [read, added]
+        if read.char in _LETTERS:
+            added = self._likeliest(probs[:step], self._province, ())
+            return reads if added is None else [added, read]
+        return reads
+
+    def _likeliest(
+        self, probs: np.ndarray, indices: np.ndarray, lookalikes: Sequence[tuple[int, int]]
+    ) -> CharRead | None:
+        """The likeliest of the characters `indices` over the steps `probs`, if the network
+        gave it any weight; look-alike glyphs (index, column in `indices`) add to theirs."""
+        if not len(probs):
+            return None
+        chosen = probs[:, indices].copy()
+        for glyph, column in lookalikes:
+            chosen[:, column] += probs[:, glyph]
+        step, column = (int(i) for i in np.unravel_index(int(chosen.argmax()), chosen.shape))
+        p = float(chosen[step, column])
+        if p < _MIN_SUBSTITUTE:
+            return None
+        read = self._char_read(probs[step], int(indices[column]))
+        logger.debug("top row: added %s (p=%.3f)", read.char, p)
+        return replace(read, confidence=min(1.0, p))
+
+    def _decode_steps(self, probs: np.ndarray) -> list[tuple[int, CharRead]]:
+        """`decode`, each character with the step it was read at."""
         best = probs.argmax(axis=1)
-        reads: list[CharRead] = []
+        reads: list[tuple[int, CharRead]] = []
         previous = 0
         for step, argmax in enumerate(best):
             index = int(argmax)
@@ -82,9 +140,9 @@ class CTCDecoder:
                 index = plate_index
             read = self._char_read(probs[step], index)
             if index != previous or not reads:
-                reads.append(read)
-            elif read.confidence > reads[-1].confidence:
-                reads[-1] = read
+                reads.append((step, read))
+            elif read.confidence > reads[-1][1].confidence:
+                reads[-1] = (step, read)
             previous = index
         return reads
 

@@ -70,11 +70,12 @@ def _is_cjk(char: str) -> bool:
     return "\u3400" <= char <= "\u9fff"
 
 
-def expects_province(text: str, color: str) -> bool:
-    """Whether position 1 must be a province: a mainland plate by colour, suffix or script."""
+def expects_province(text: str, color: str, *, mainland: bool = False) -> bool:
+    """Whether position 1 must be a province: a mainland plate by colour, suffix or script,
+    or by its rows (`mainland`)."""
     if len(text) not in (7, 8) or text.startswith(("WJ", "使")):
         return False
-    return color in MAINLAND_COLORS or text[-1] in _SUFFIXES or _is_cjk(text[0])
+    return mainland or color in MAINLAND_COLORS or text[-1] in _SUFFIXES or _is_cjk(text[0])
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,12 +86,13 @@ class Variant:
     prior: float = 1.0
 
 
-def repair(reads: list[CharRead], color: str) -> list[Variant]:
+def repair(reads: list[CharRead], color: str, *, mainland: bool = False) -> list[Variant]:
     """Fix what the grammar says cannot be: a spurious end character, the province, letter 2.
 
     Args:
         reads: Characters from `CTCDecoder.decode`.
         color: The plate's background colour (blue, yellow, green, white, black, unknown).
+        mainland: The plate's layout says it is a mainland plate, whatever its colour.
 
     Returns:
         The read as it is, then (if it is too long to be a plate) the read without one end
@@ -110,17 +112,21 @@ def repair(reads: list[CharRead], color: str) -> list[Variant]:
         last = 1 - reads[-1].confidence / (4 if starts_right else 2)
         variants.append(Variant(tuple(reads[1:]), short * first))
         variants.append(Variant(tuple(reads[:-1]), short * last))
-    return [_fix_mainland(v, color) for v in variants]
+    return [_fix_mainland(v, color, mainland=mainland) for v in variants]
 
 
 def repair_rows(rows: list[list[CharRead]], color: str) -> list[Variant]:
     """`repair` for a plate read row by row: a double-layer plate's top row holds its
     province and letter (a farm vehicle's, its province and two digits), so letters after
     those are the rivets or the small print beside them (`京EM` over `A5331`): the plate is
-    also tried without them, weighted by how unsure they were. The input is not modified.
+    also tried without them, weighted by how unsure they were. A bottom row of five
+    characters or more is a mainland plate's (a Hong Kong or Macau plate's two rows hold
+    letters over at most four digits), so its first character is a province even on a
+    yellow or white plate (`LE` over `A5331` for `京E`). The input is not modified.
     """
     flat = [c for row in rows for c in row]
-    variants = repair(flat, color)
+    mainland = len(rows) == 2 and len(rows[1]) >= 5
+    variants = repair(flat, color, mainland=mainland)
     top = rows[0]
     extra = (
         len(rows) == 2
@@ -134,18 +140,18 @@ def repair_rows(rows: list[list[CharRead]], color: str) -> list[Variant]:
         # end would make a valid but wrong plate (`京EMA533`), so it counts for less
         dropped = top[2:]
         prior = 1 - sum(c.confidence for c in dropped) / len(dropped) / 4
-        trimmed = repair([*top[:2], *rows[1]], color)
+        trimmed = repair([*top[:2], *rows[1]], color, mainland=mainland)
         variants = [variants[0], *(replace(v, prior=v.prior / 2) for v in variants[1:])]
         variants += [replace(v, prior=v.prior * prior) for v in trimmed]
     return variants
 
 
-def _fix_mainland(variant: Variant, color: str) -> Variant:
+def _fix_mainland(variant: Variant, color: str, *, mainland: bool = False) -> Variant:
     """Position 1 of a mainland plate is a province, position 2 a letter: take the best
     such character the network saw at that step."""
     reads = list(variant.reads)
     text = "".join(r.char for r in reads)
-    if not expects_province(text, color):
+    if not expects_province(text, color, mainland=mainland):
         return variant
     if text[0] not in PROVINCES:
         # the province is a guess: the next likely provinces are its alternatives, so the

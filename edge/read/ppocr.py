@@ -90,7 +90,7 @@ class PPOCRReader(PlateReader):
         self._rec = TextRecognizer(config.model_dir / config.rec_model, config.threads)
         self._decoder = CTCDecoder(self._rec.charset)
         # per-read cache of recognised lines; holding the image keeps its id() unique
-        self._memo: dict[int, tuple[np.ndarray, list[CharRead]]] = {}
+        self._memo: dict[int, tuple[np.ndarray, np.ndarray, list[CharRead]]] = {}
         # per-read (region, crop) pairs the detector has already refined at full resolution
         self._refined: list[tuple[Box, Box]] = []
         # per-read: the frame has no colour (infrared), so no measured plate colour is real
@@ -428,15 +428,19 @@ class PPOCRReader(PlateReader):
                 return [read]
         return []
 
-    def _decode(self, line: Line) -> list[CharRead]:
-        """Recognise a line once per read (fallbacks revisit the same lines)."""
+    def _decode(self, line: Line, *, top_row: bool = False) -> list[CharRead]:
+        """Recognise a line once per read (fallbacks revisit the same lines); `top_row`:
+        decode it as a double-layer plate's top row (`CTCDecoder.decode_top_row`)."""
         key = id(line.image)
         if key not in self._memo:
-            self._memo[key] = (line.image, self._decoder.decode(self._rec(line.image)))
-        return self._memo[key][1]
+            probs = self._rec(line.image)
+            self._memo[key] = (line.image, probs, self._decoder.decode(probs))
+        _, probs, reads = self._memo[key]
+        return self._decoder.decode_top_row(probs) if top_row else reads
 
     def _recognise(self, image: np.ndarray, plate: PlateLines, colour: str) -> PlateRead | None:
-        rows = [self._decode(row) for row in plate.rows]
+        two = len(plate.rows) == 2
+        rows = [self._decode(row, top_row=two and i == 0) for i, row in enumerate(plate.rows)]
         if not all(rows):  # each row of a double-layer plate carries characters
             return None
         candidates = rank(repair_rows(rows, colour), colour, self.config.top_n)

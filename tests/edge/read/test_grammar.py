@@ -129,6 +129,55 @@ def test_a_guessed_province_keeps_the_next_likely_ones_as_candidates() -> None:
     assert "粤BD01366" in [c.text for c in candidates if c.valid]
 
 
+def _top_row_probs(charset: tuple[str, ...], steps: list[tuple[int, float]]) -> np.ndarray:
+    probs = np.zeros((len(steps), len(charset)), np.float32)
+    for t, (index, p) in enumerate(steps):
+        probs[t, index] = p
+        probs[t, 0] += 1 - p  # the rest is blank
+    return probs
+
+
+def test_a_top_row_read_as_its_province_alone_gets_its_letter_back() -> None:
+    """The top row's letter, spaced far from its province, loses to the blank; the row must
+    hold two characters, so the likeliest letter after the province is taken, look-alikes
+    (三 for E) counted in, with the probability it had."""
+    charset = ("", "京", "E", "F", "三", "1")
+    decoder = CTCDecoder(charset)
+    probs = _top_row_probs(charset, [(0, 1.0), (1, 0.9), (0, 1.0), (0, 1.0), (0, 1.0)])
+    probs[3] = (0.55, 0.0, 0.1, 0.05, 0.3, 0.0)  # blank wins; E and 三 together do not
+    assert [r.char for r in decoder.decode(probs)] == ["京"]
+    top = decoder.decode_top_row(probs)
+    assert [(r.char, round(r.confidence, 2)) for r in top] == [("京", 0.9), ("E", 0.4)]
+
+
+@pytest.mark.parametrize(
+    ("steps", "expected"),
+    [
+        pytest.param([(0, 1.0), (2, 0.9), (0, 1.0)], ["E"], id="no-province-seen-before"),
+        pytest.param([(1, 0.9), (0, 1.0), (2, 0.9)], ["京", "E"], id="both-read"),
+        pytest.param([(5, 0.9), (0, 1.0)], ["1"], id="a-digit-alone"),
+    ],
+)
+def test_a_top_row_is_only_completed_from_evidence(
+    steps: list[tuple[int, float]], expected: list[str]
+) -> None:
+    charset = ("", "京", "E", "F", "三", "1")
+    decoder = CTCDecoder(charset)
+    top = decoder.decode_top_row(_top_row_probs(charset, steps))
+    assert [r.char for r in top] == expected
+
+
+def test_a_letter_read_for_the_province_of_a_two_row_plate_is_replaced() -> None:
+    """A bottom row of five characters is a mainland plate's (Hong Kong and Macau plates
+    hold at most four digits under their letters), so even on a yellow plate its first
+    character must be a province: `LE` over `A5331` is 京E A5331 when the network saw 京
+    at that step."""
+    rows = [reads("LE", {0: 0.3}, province="京", fallback_p=0.6), reads("A5331")]
+    assert best_of_rows(rows, "yellow") == "京EA5331"
+    hong_kong = [reads("LX", province="京", fallback_p=0.6), reads("8170")]
+    assert best_of_rows(hong_kong, "white") == "LX8170"
+
+
 def best_of_rows(rows: list[list[CharRead]], color: str) -> str | None:
     chosen = choose(rank(repair_rows(rows, color), color, top_n=5), min_confidence=0.5)
     return chosen.text if chosen else None

@@ -264,6 +264,25 @@ def test_a_lorry_plate_at_night_is_read_yellow(reader: PlateReader, gain: float)
 
 
 @needs_font
+@pytest.mark.parametrize(
+    ("plate", "paint", "light"),
+    [("豫CG117挂", "black", "warm"), ("豫CG117挂", "red", "greenish"), ("冀E12345", "red", "warm")],
+)
+def test_a_small_compressed_double_layer_plate_keeps_both_top_characters(
+    reader: PlateReader, plate: str, paint: str, light: str
+) -> None:
+    """The top row of a small double-layer plate after JPEG reads as its province alone: the
+    recogniser loses the letter, spaced far from the province, to the blank. The top row is
+    decoded as the two characters it must hold (`CTCDecoder.decode_top_row`)."""
+    image = vehicle_frame(
+        plate, paint, plate_color="yellow", layers=2, kind="lorry", tint=LIGHTS[light], scale=0.6
+    )
+    compressed = jpeg(image, 40)
+    assert compressed is not None
+    assert [(r.text, r.layers) for r in reader.read(compressed)] == [(plate, 2)]
+
+
+@needs_font
 @pytest.mark.parametrize(("plate", "paint"), [("UW6532", "blue"), ("GA13189", "silver")])
 def test_a_tinted_part_of_a_white_plate_does_not_cut_its_read_short(
     reader: PlateReader, plate: str, paint: str

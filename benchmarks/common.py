@@ -86,14 +86,32 @@ class Taking:
     """Re-encode at this JPEG quality."""
     exposure: float = 1.0
     """Brightness factor, before the light (0.3: a lane at night under weak lamps)."""
+    roll: float = 0.0
+    """Camera turned about its optical axis, degrees (counter-clockwise): plates tilt."""
+    yaw: float = 0.0
+    """Camera turned about its vertical axis, degrees: plates become trapezoids, as seen by
+    a camera beside the lane rather than over it."""
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> Taking:
-        return cls(args.light, args.scale, args.blur, args.jpeg, args.exposure)
+        return cls(args.light, args.scale, args.blur, args.jpeg, args.exposure, args.roll, args.yaw)
 
     def photo(self, path: Path) -> np.ndarray:
         """The photo at `path` as this taking would have recorded it (BGR uint8)."""
         image = load_image(path)
+        if self.roll or self.yaw:
+            matrix, size = self._turn(image.shape)
+            # the corners the turned photo leaves get its mean colour: black would pass for
+            # a dark scene, and repeated edge pixels for streaks of paint
+            mean = tuple(float(c) for c in image.reshape(-1, 3).mean(axis=0))
+            image = cv2.warpPerspective(
+                image,
+                matrix,
+                size,
+                flags=cv2.INTER_LINEAR,
+                borderMode=cv2.BORDER_CONSTANT,
+                borderValue=mean,
+            )
         if self.exposure != 1.0:
             image = cv2.convertScaleAbs(image, alpha=self.exposure)
         if self.light != "white":
@@ -110,16 +128,45 @@ class Taking:
             image = decoded
         return image
 
-    def box(self, box: Box) -> Box:
-        """A labelled box in the changed photo's pixels."""
+    def box(self, box: Box, shape: tuple[int, ...]) -> Box:
+        """A labelled box in the changed photo's pixels (`shape`: the photo's as taken);
+        after a turn, the box around its turned corners."""
+        if self.roll or self.yaw:
+            matrix, _ = self._turn(shape)
+            corners = np.array(
+                [[box.x1, box.y1], [box.x2, box.y1], [box.x2, box.y2], [box.x1, box.y2]],
+                np.float32,
+            )
+            turned = cv2.perspectiveTransform(corners[None], matrix)[0]
+            (x1, y1), (x2, y2) = turned.min(axis=0), turned.max(axis=0)
+            box = Box(round(x1), round(y1), round(x2), round(y2))
         if self.scale == 1.0:
             return box
         s = self.scale
         return Box(round(box.x1 * s), round(box.y1 * s), round(box.x2 * s), round(box.y2 * s))
 
+    def _turn(self, shape: tuple[int, ...]) -> tuple[np.ndarray, tuple[int, int]]:
+        """The homography of a camera turned by `roll` and `yaw` about its centre (focal
+        length the photo's width, about a 53 degree lens), moved so the whole turned photo
+        is in view, and the size of that view."""
+        height, width = shape[:2]
+        focal = float(width)
+        camera = np.array([[focal, 0, width / 2], [0, focal, height / 2], [0, 0, 1]])
+        a, b = np.radians(self.roll), np.radians(self.yaw)
+        roll = np.array([[np.cos(a), np.sin(a), 0], [-np.sin(a), np.cos(a), 0], [0, 0, 1]])
+        yaw = np.array([[np.cos(b), 0, np.sin(b)], [0, 1, 0], [-np.sin(b), 0, np.cos(b)]])
+        matrix = camera @ roll @ yaw @ np.linalg.inv(camera)
+        corners = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32)
+        turned = cv2.perspectiveTransform(corners[None], matrix)[0]
+        low, high = turned.min(axis=0), turned.max(axis=0)
+        shift = np.array([[1, 0, -low[0]], [0, 1, -low[1]], [0, 0, 1]])
+        size = (int(np.ceil(high[0] - low[0])), int(np.ceil(high[1] - low[1])))
+        return shift @ matrix, size
+
 
 def add_taking_options(parser: argparse.ArgumentParser) -> None:
-    """`--light`, `--scale`, `--blur`, `--jpeg` and `--exposure`, for `Taking.from_args`."""
+    """`--light`, `--scale`, `--blur`, `--jpeg`, `--exposure`, `--roll` and `--yaw`, for
+    `Taking.from_args`."""
     parser.add_argument(
         "--light",
         choices=sorted(LIGHTS),
@@ -131,4 +178,10 @@ def add_taking_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jpeg", type=int, help="re-encode every photo at this JPEG quality")
     parser.add_argument(
         "--exposure", type=float, default=1.0, help="brightness factor (0.3: night), applied first"
+    )
+    parser.add_argument(
+        "--roll", type=float, default=0.0, help="camera turned about its axis, degrees (first)"
+    )
+    parser.add_argument(
+        "--yaw", type=float, default=0.0, help="camera turned sideways, degrees (perspective)"
     )

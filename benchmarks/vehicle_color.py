@@ -39,6 +39,7 @@ from checkpoint.vehicles import (
     parse_color,
 )
 from edge.detect import Detection, Detector, load_detector
+from edge.read.images import load_image
 from edge.types import Box, PlateRead
 from edge.vehicle.color import body_region, estimate_color
 from edge.vehicle.first import one_box_per_vehicle, owner_of
@@ -119,12 +120,19 @@ class Photos:
         self.detector = detector
         self.taking = taking or Taking()
         self._images: dict[str, np.ndarray] = {}
+        self._shapes: dict[str, tuple[int, ...]] = {}
         self._vehicles: dict[str, list[Detection]] = {}
 
     def image(self, name: str) -> np.ndarray:
         if name not in self._images:
             self._images[name] = self.taking.photo(self.directory / name)
         return self._images[name]
+
+    def box(self, name: str, box: Box) -> Box:
+        """A labelled box of photo `name` in the changed photo's pixels."""
+        if name not in self._shapes:
+            self._shapes[name] = load_image(self.directory / name).shape
+        return self.taking.box(box, self._shapes[name])
 
     def vehicle(self, name: str, plate: Box) -> Detection | None:
         """The vehicle the lane would give this plate to (None without a detector)."""
@@ -144,7 +152,7 @@ def judge_classes(photos: Photos, *, verbose: bool) -> tuple[int, int, int]:
     judged = class_cases(photos.directory)
     for case in judged:
         image = photos.image(case.file)
-        plate = replace(case.plate, box=photos.taking.box(case.plate.box))
+        plate = replace(case.plate, box=photos.box(case.file, case.plate.box))
         vehicle = photos.vehicle(case.file, plate.box)
         detected = (
             class_from_detector(vehicle.label, vehicle.confidence, vehicle.box, plate.box)
@@ -181,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     judged = cases(args.directory)
     for case in judged:
         image = photos.image(case.file)
-        plate = photos.taking.box(case.box)
+        plate = photos.box(case.file, case.box)
         owner = photos.vehicle(case.file, plate)
         vehicle = owner.box if owner is not None else None
         boxed += vehicle is not None

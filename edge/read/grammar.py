@@ -49,6 +49,7 @@ KIND_COLOR: dict[PlateKind, str] = {
 }
 """The one colour a plate of this kind can have."""
 _FOREIGN = re.compile(r"[A-HJ-NPR-Z]{2}[0-9]{1,4}|WJ[0-9A-Z]{5,7}")
+_HK_LETTERS = frozenset("ABCDEFGHJKLMNPRSTUVWXYZ")  # Hong Kong and Macau: no I, O or Q
 _SWAP_BELOW = 0.9  # only characters less sure than this get alternatives
 _MAX_SWAPS = 2
 _SWAP_POSITIONS = 4
@@ -122,12 +123,18 @@ def repair_rows(rows: list[list[CharRead]], color: str) -> list[Variant]:
     also tried without them, weighted by how unsure they were. A bottom row of five
     characters or more is a mainland plate's (a Hong Kong or Macau plate's two rows hold
     letters over at most four digits), so its first character is a province even on a
-    yellow or white plate (`LE` over `A5331` for `京E`). The input is not modified.
+    yellow or white plate (`LE` over `A5331` for `京E`). And a bottom row of at most four
+    digits is a Hong Kong or Macau plate's, whose letters are never I, O or Q (they would
+    pass for 1 and 0): such characters at the ends of its top row are the frame and its
+    screws (`OSNO` over `6497` for `SN`; a flat trim would make the military `SN06497`).
+    The input is not modified.
     """
     flat = [c for row in rows for c in row]
     mainland = len(rows) == 2 and len(rows[1]) >= 5
     variants = repair(flat, color, mainland=mainland)
     top = rows[0]
+    if len(rows) == 2 and len(rows[1]) <= 4 and all(c.char in _DIGITS for c in rows[1]):
+        return _strip_letter_row(top, rows[1], color, variants)
     extra = (
         len(rows) == 2
         and len(top) > 2
@@ -144,6 +151,25 @@ def repair_rows(rows: list[list[CharRead]], color: str) -> list[Variant]:
         variants = [variants[0], *(replace(v, prior=v.prior / 2) for v in variants[1:])]
         variants += [replace(v, prior=v.prior * prior) for v in trimmed]
     return variants
+
+
+def _strip_letter_row(
+    top: list[CharRead], bottom: list[CharRead], color: str, variants: list[Variant]
+) -> list[Variant]:
+    """`variants` plus the plate read without what cannot end a Hong Kong or Macau top row,
+    weighted by how unsure those characters were; flat trims count for less."""
+    start, end = 0, len(top)
+    while start < end and top[start].char not in _HK_LETTERS:
+        start += 1
+    while end > start and top[end - 1].char not in _HK_LETTERS:
+        end -= 1
+    dropped = top[:start] + top[end:]
+    if not dropped or start == end:
+        return variants
+    prior = 1 - sum(c.confidence for c in dropped) / len(dropped) / 4
+    stripped = repair([*top[start:end], *bottom], color)
+    variants = [variants[0], *(replace(v, prior=v.prior / 2) for v in variants[1:])]
+    return variants + [replace(v, prior=v.prior * prior) for v in stripped]
 
 
 def _fix_mainland(variant: Variant, color: str, *, mainland: bool = False) -> Variant:

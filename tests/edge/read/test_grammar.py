@@ -189,12 +189,26 @@ def best_of_rows(rows: list[list[CharRead]], color: str) -> str | None:
         pytest.param("京E", "A5331", "yellow", "京EA5331", id="two-rows-as-read"),
         pytest.param("京EM", "A5331", "yellow", "京EA5331", id="rivet-after-the-letter"),
         pytest.param("豫CI", "G117挂", "yellow", "豫CG117挂", id="trailer-rivet"),
+        pytest.param("SN", "6497", "white", "SN6497", id="hong-kong-two-rows"),
     ],
 )
 def test_repair_rows(top: str, bottom: str, color: str, expected: str) -> None:
     province = top[0]
     rows = [reads(top, province=province), reads(bottom, province=province)]
     assert best_of_rows(rows, color) == expected
+
+
+@pytest.mark.parametrize(
+    ("top", "expected"),
+    [("OSNO", "SN6497"), ("QSNI", "SN6497"), ("SNO", "SN6497"), ("OSN", "SN6497")],
+)
+def test_screws_beside_a_hong_kong_top_row_are_trimmed(top: str, expected: str) -> None:
+    """A Hong Kong or Macau plate's letters are never I, O or Q, so such characters at the
+    ends of its letter row are the frame and its screws; a flat trim of the leading O would
+    make the military plate SN06497."""
+    ends = {i: 0.3 for i, c in enumerate(top) if c in "IOQ"}
+    rows = [reads(top, ends), reads("6497")]
+    assert best_of_rows(rows, "white") == expected
 
 
 def test_a_sure_extra_top_character_costs_confidence() -> None:

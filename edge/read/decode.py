@@ -44,6 +44,8 @@ class CharRead:
     """The most likely letter (never I or O) at this step and its probability."""
     other_provinces: tuple[tuple[str, float], ...] = ()
     """The next most likely provinces at this step (at most 2), most likely first."""
+    step: int = -1
+    """The recogniser step it was read at (its place along the line); -1: unknown."""
 
 
 class CTCDecoder:
@@ -73,56 +75,8 @@ class CTCDecoder:
             The characters read, left to right (separators and other symbols dropped);
             each with the highest probability it had over its run of steps.
         """
-        return [read for _, read in self._decode_steps(probs)]
-
-    def decode_top_row(self, probs: np.ndarray) -> list[CharRead]:
-        """`decode` for the top row of a double-layer plate, which holds two characters.
-
-        GA 36-2018 spreads the top row's province and letter (a farm vehicle's: two digits)
-        across the whole plate width with a wide gap, unlike any text line the recogniser
-        learned from; on a small or compressed plate its best path often keeps one of the
-        two and loses the other to the blank (`京` over `A5331` for `京E` over `A5331`).
-        When the row reads as a province alone, the likeliest letter or digit at a later
-        step is added (look-alikes such as 三 for E counted in); when it reads as a letter
-        alone, the likeliest province at an earlier step. Each comes with the probability
-        it had there, so the plate grammar can still judge the plate and its confidence
-        says how unsure that character is.
-        """
-        steps = self._decode_steps(probs)
-        reads = [read for _, read in steps]
-        if len(reads) != 1:
-            return reads
-        step, read = steps[0]
-        if read.char in PROVINCES:
-            added = self._likeliest(probs[step + 1 :], self._serial, self._lookalikes)
-            return reads if added is None else [read, added]
-        if read.char in _LETTERS:
-            added = self._likeliest(probs[:step], self._province, ())
-            return reads if added is None else [added, read]
-        return reads
-
-    def _likeliest(
-        self, probs: np.ndarray, indices: np.ndarray, lookalikes: Sequence[tuple[int, int]]
-    ) -> CharRead | None:
-        """The likeliest of the characters `indices` over the steps `probs`, if the network
-        gave it any weight; look-alike glyphs (index, column in `indices`) add to theirs."""
-        if not len(probs):
-            return None
-        chosen = probs[:, indices].copy()
-        for glyph, column in lookalikes:
-            chosen[:, column] += probs[:, glyph]
-        step, column = (int(i) for i in np.unravel_index(int(chosen.argmax()), chosen.shape))
-        p = float(chosen[step, column])
-        if p < _MIN_SUBSTITUTE:
-            return None
-        read = self._char_read(probs[step], int(indices[column]))
-        logger.debug("top row: added %s (p=%.3f)", read.char, p)
-        return replace(read, confidence=min(1.0, p))
-
-    def _decode_steps(self, probs: np.ndarray) -> list[tuple[int, CharRead]]:
-        """`decode`, each character with the step it was read at."""
         best = probs.argmax(axis=1)
-        reads: list[tuple[int, CharRead]] = []
+        reads: list[CharRead] = []
         previous = 0
         for step, argmax in enumerate(best):
             index = int(argmax)
@@ -138,15 +92,91 @@ class CTCDecoder:
                     previous = index
                     continue
                 index = plate_index
-            read = self._char_read(probs[step], index)
+            read = self._char_read(probs[step], index, step)
             if index != previous or not reads:
-                reads.append((step, read))
-            elif read.confidence > reads[-1][1].confidence:
-                reads[-1] = (step, read)
+                reads.append(read)
+            elif read.confidence > reads[-1].confidence:
+                reads[-1] = read
             previous = index
         return reads
 
-    def _char_read(self, dist: np.ndarray, index: int) -> CharRead:
+    def decode_top_row(self, probs: np.ndarray) -> list[CharRead]:
+        """`decode` for the top row of a double-layer plate, which holds two characters.
+
+        GA 36-2018 spreads the top row's province and letter (a farm vehicle's: two digits)
+        across the whole plate width with a wide gap, unlike any text line the recogniser
+        learned from; on a small or compressed plate its best path often keeps one of the
+        two and loses the other to the blank (`京` over `A5331` for `京E` over `A5331`).
+        When the row reads as a province alone, the likeliest letter or digit at a later
+        step is added (look-alikes such as 三 for E counted in); when it reads as a letter
+        alone, the likeliest province at an earlier step. Each comes with the probability
+        it had there, so the plate grammar can still judge the plate and its confidence
+        says how unsure that character is.
+        """
+        reads = self.decode(probs)
+        if len(reads) != 1:
+            return reads
+        read = reads[0]
+        if read.char in PROVINCES:
+            added = self._likeliest(probs, read.step + 1, self._serial, self._lookalikes)
+            return reads if added is None else [read, added]
+        if read.char in _LETTERS:
+            added = self._likeliest(probs[: read.step], 0, self._province, ())
+            return reads if added is None else [added, read]
+        return reads
+
+    def province_alone(self, read: CharRead, line: np.ndarray, alone: np.ndarray) -> CharRead:
+        """`read`, a province, judged again with the recogniser's read of its glyph alone.
+
+        Args:
+            read: The province as read on its line, at step `read.step` of `line`.
+            line: The line's probabilities (T, C).
+            alone: The probabilities of a crop around the glyph (any number of steps).
+
+        Returns:
+            The province the two reads give most weight together (the mean of the line's
+            step and the best step alone), with that weight as its confidence.
+        """
+        provinces = self._province
+        together = (line[read.step, provinces] + alone[:, provinces].max(axis=0)) / 2
+        order = np.argsort(together)[::-1][:3]
+        best = int(provinces[order[0]])
+        return replace(
+            read,
+            char=self._folded[best],
+            confidence=float(together[order[0]]),
+            alternatives=tuple((self._folded[provinces[i]], float(together[i])) for i in order[1:]),
+            provinces=(self._folded[best], float(together[order[0]])),
+            other_provinces=tuple(
+                (self._folded[provinces[i]], float(together[i])) for i in order[1:]
+            ),
+        )
+
+    def _likeliest(
+        self,
+        probs: np.ndarray,
+        start: int,
+        indices: np.ndarray,
+        lookalikes: Sequence[tuple[int, int]],
+    ) -> CharRead | None:
+        """The likeliest of the characters `indices` over the steps of `probs` from `start`,
+        if the network gave it any weight; look-alike glyphs (index, column in `indices`)
+        add to theirs."""
+        steps = probs[start:]
+        if not len(steps):
+            return None
+        chosen = steps[:, indices].copy()
+        for glyph, column in lookalikes:
+            chosen[:, column] += steps[:, glyph]
+        step, column = (int(i) for i in np.unravel_index(int(chosen.argmax()), chosen.shape))
+        p = float(chosen[step, column])
+        if p < _MIN_SUBSTITUTE:
+            return None
+        read = self._char_read(steps[step], int(indices[column]), start + step)
+        logger.debug("top row: added %s (p=%.3f)", read.char, p)
+        return replace(read, confidence=min(1.0, p))
+
+    def _char_read(self, dist: np.ndarray, index: int, step: int) -> CharRead:
         char = self._folded[index]
         plate = dist[self._plate]
         order = np.argsort(plate)[::-1][:4]
@@ -163,4 +193,5 @@ class CTCDecoder:
             (self._folded[ranked[0]], float(dist[ranked[0]])),
             (self._folded[letter], float(dist[letter])),
             tuple((self._folded[i], float(dist[i])) for i in ranked[1:]),
+            step,
         )

@@ -10,6 +10,7 @@ import csv
 
 import pytest
 
+from benchmarks.common import Taking
 from edge.read import PlateReader
 from edge.read.images import load_image
 from tests.edge.read.conftest import DEV_PHOTOS, needs_dev_photos
@@ -48,3 +49,29 @@ def test_dev_photos_accuracy(photo_reader: PlateReader) -> None:
 )
 def test_dev_photo_plate(reader: PlateReader, name: str, plate: str) -> None:
     assert plate in {read.text for read in reader.read(load_image(DEV_PHOTOS / name))}
+
+
+@needs_dev_photos
+@pytest.mark.parametrize(
+    ("name", "taking", "plate"),
+    [
+        # the province of a small plate: 琼 read 京 on its line, 琼 on its own glyph
+        ("we_old_tmp93E9.jpg", Taking(scale=1.5), "琼A6716学"),
+        ("we_old_tmp93E9.jpg", Taking(jpeg=30), "琼A6716学"),
+        # a small double-layer plate after JPEG: the top row read as its province alone
+        ("we_double_yellow.jpg", Taking(jpeg=50), "京EA5331"),
+        # a Hong Kong two-row plate whose frame screws read as O
+        ("we_hongkang1.jpg", Taking(jpeg=30), "SN6497"),
+    ],
+    ids=["province-scaled", "province-jpeg", "top-row-jpeg", "hong-kong-screws-jpeg"],
+)
+def test_dev_photo_taken_otherwise(
+    photo_reader: PlateReader, name: str, taking: Taking, plate: str
+) -> None:
+    """Dev photos as another camera would take them (`benchmarks.common.Taking`): each case
+    failed before the rule named in its comment, with a false read in three of them."""
+    reads = {read.text for read in photo_reader.read(taking.photo(DEV_PHOTOS / name))}
+    assert plate in reads
+    with (DEV_PHOTOS / "labels.csv").open(encoding="utf-8") as f:
+        labelled = {row["plate"] for row in csv.DictReader(f) if row["file"] == name}
+    assert reads <= labelled

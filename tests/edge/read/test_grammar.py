@@ -178,6 +178,25 @@ def test_a_letter_read_for_the_province_of_a_two_row_plate_is_replaced() -> None
     assert best_of_rows(hong_kong, "white") == "LX8170"
 
 
+def test_a_province_read_alone_is_averaged_with_its_line() -> None:
+    """The line weighs the province with its neighbours (京 0.37 over 琼 0.33); read alone
+    the glyph says 琼. The two are averaged, so a clear read alone decides a close line."""
+    charset = ("", "京", "琼", "皖", "A")
+    decoder = CTCDecoder(charset)
+    line = _top_row_probs(charset, [(0, 1.0), (1, 0.37), (0, 1.0), (4, 0.99)])
+    line[1] = (0.3, 0.37, 0.33, 0.0, 0.0)
+    first = decoder.decode(line)[0]
+    assert (first.char, first.step) == ("京", 1)
+    alone = _top_row_probs(charset, [(0, 1.0), (2, 0.65), (0, 1.0)])
+    alone[1] = (0.28, 0.07, 0.65, 0.0, 0.0)
+    judged = decoder.province_alone(first, line, alone)
+    assert (judged.char, round(judged.confidence, 2)) == ("琼", 0.49)
+    assert [c for c, _ in judged.other_provinces] == ["京", "皖"]
+    # a glyph that says nothing alone leaves the line's choice, at half its weight
+    blank = _top_row_probs(charset, [(0, 1.0), (0, 1.0)])
+    assert decoder.province_alone(first, line, blank).char == "京"
+
+
 def best_of_rows(rows: list[list[CharRead]], color: str) -> str | None:
     chosen = choose(rank(repair_rows(rows, color), color, top_n=5), min_confidence=0.5)
     return chosen.text if chosen else None

@@ -91,10 +91,25 @@ class Taking:
     yaw: float = 0.0
     """Camera turned about its vertical axis, degrees: plates become trapezoids, as seen by
     a camera beside the lane rather than over it."""
+    motion: float = 0.0
+    """Motion blur, pixels smeared along `motion_angle` (a vehicle moving during the
+    exposure: up or down the frame for a camera over the lane, across it for one beside)."""
+    motion_angle: float = 90.0
+    """Degrees from the frame's horizontal; 90: up and down the frame."""
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> Taking:
-        return cls(args.light, args.scale, args.blur, args.jpeg, args.exposure, args.roll, args.yaw)
+        return cls(
+            args.light,
+            args.scale,
+            args.blur,
+            args.jpeg,
+            args.exposure,
+            args.roll,
+            args.yaw,
+            args.motion,
+            args.motion_angle,
+        )
 
     def photo(self, path: Path) -> np.ndarray:
         """The photo at `path` as this taking would have recorded it (BGR uint8)."""
@@ -121,6 +136,8 @@ class Taking:
             image = cv2.resize(image, None, fx=self.scale, fy=self.scale, interpolation=method)
         if self.blur > 0:
             image = cv2.GaussianBlur(image, (0, 0), self.blur)
+        if self.motion > 0:
+            image = cv2.filter2D(image, -1, _smear(self.motion, self.motion_angle))
         if self.jpeg is not None:
             decoded = jpeg(image, self.jpeg)
             if decoded is None:
@@ -164,9 +181,21 @@ class Taking:
         return shift @ matrix, size
 
 
+def _smear(length: float, angle: float) -> np.ndarray:
+    """A motion-blur kernel: a line `length` pixels long at `angle` degrees, summing to 1."""
+    size = int(np.ceil(length)) | 1
+    kernel = np.zeros((size, size), np.float32)
+    centre = size // 2
+    dx, dy = np.cos(np.radians(angle)), -np.sin(np.radians(angle))
+    for t in np.linspace(-(length - 1) / 2, (length - 1) / 2, max(2, size * 4)):
+        kernel[round(centre + t * dy), round(centre + t * dx)] = 1.0
+    normalised: np.ndarray = kernel / kernel.sum()
+    return normalised
+
+
 def add_taking_options(parser: argparse.ArgumentParser) -> None:
-    """`--light`, `--scale`, `--blur`, `--jpeg`, `--exposure`, `--roll` and `--yaw`, for
-    `Taking.from_args`."""
+    """`--light`, `--scale`, `--blur`, `--jpeg`, `--exposure`, `--roll`, `--yaw`, `--motion`
+    and `--motion-angle`, for `Taking.from_args`."""
     parser.add_argument(
         "--light",
         choices=sorted(LIGHTS),
@@ -184,4 +213,13 @@ def add_taking_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--yaw", type=float, default=0.0, help="camera turned sideways, degrees (perspective)"
+    )
+    parser.add_argument(
+        "--motion", type=float, default=0.0, help="motion blur, pixels smeared (after the blur)"
+    )
+    parser.add_argument(
+        "--motion-angle",
+        type=float,
+        default=90.0,
+        help="direction of the motion blur, degrees from horizontal (90: up the frame)",
     )

@@ -36,3 +36,17 @@ def test_a_turned_photo_keeps_its_labelled_box_on_the_plate(taking: Taking, tmp_
     assert box.width <= xs.max() - xs.min() + 4 and box.height <= ys.max() - ys.min() + 4
     # the whole photo stays in view: no corner of it is cut off
     assert turned.shape[0] >= photo.shape[0] * taking.scale * 0.9
+
+
+@pytest.mark.parametrize(("angle", "axis"), [(90.0, 0), (0.0, 1)])
+def test_motion_blur_smears_along_its_direction(angle: float, axis: int, tmp_path: Path) -> None:
+    """`--motion 9`: a bright dot becomes a line 9 px long up the frame (90 degrees) or
+    across it (0), and the photo keeps its brightness."""
+    photo = np.zeros((41, 41, 3), np.uint8)
+    photo[20, 20] = 255
+    path = tmp_path / "dot.png"
+    assert cv2.imwrite(str(path), photo)
+    smeared = Taking(motion=9, motion_angle=angle).photo(path)[..., 0].astype(float)
+    lit = np.nonzero(smeared > 0)
+    assert np.ptp(lit[axis]) == 8 and np.ptp(lit[1 - axis]) == 0
+    assert abs(smeared.sum() - 255) < 10

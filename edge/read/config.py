@@ -62,6 +62,13 @@ class PPOCRConfig(Settings):
     min_confidence: float = Field(
         0.5, ge=0.0, le=1.0, description="reads below this mean char confidence are dropped"
     )
+    min_generic_confidence: float = Field(
+        0.75,
+        ge=0.0,
+        le=1.0,
+        description="the same for Hong Kong/Macau and WJ numbers, whose loose patterns any "
+        "short text of letters and digits can fit",
+    )
     top_n: int = Field(5, ge=1, le=20, description="candidates kept per plate")
 
 

@@ -483,7 +483,7 @@ class PPOCRReader(PlateReader):
         if not all(rows):  # each row of a double-layer plate carries characters
             return None
         candidates = rank(repair_rows(rows, colour), colour, self.config.top_n)
-        best = choose(candidates, self.config.min_confidence)
+        best = choose(candidates, self.config.min_confidence, self.config.min_generic_confidence)
         if best is None:
             return None
         if self._gains is not None:

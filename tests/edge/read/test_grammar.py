@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from edge.read.decode import CharRead, CTCDecoder
-from edge.read.grammar import choose, plate_color, rank, repair, repair_rows
+from edge.read.grammar import Candidate, choose, plate_color, rank, repair, repair_rows
 
 
 def reads(
@@ -195,6 +195,21 @@ def test_a_province_read_alone_is_averaged_with_its_line() -> None:
     # a glyph that says nothing alone leaves the line's choice, at half its weight
     blank = _top_row_probs(charset, [(0, 1.0), (0, 1.0)])
     assert decoder.province_alone(first, line, blank).char == "京"
+
+
+@pytest.mark.parametrize(
+    ("text", "confidence", "chosen"),
+    [
+        ("京EA5331", 0.6, True),  # a mainland plate: the grammar rules out accidents
+        ("AS33", 0.6, False),  # two letters and digits: any lettering fits
+        ("AS33", 0.8, True),
+        ("WJ1693015", 0.7, False),
+    ],
+)
+def test_a_hong_kong_pattern_needs_a_surer_read(text: str, confidence: float, chosen: bool) -> None:
+    candidate = Candidate(text, confidence, (confidence,) * len(text), valid=True)
+    assert (choose([candidate], 0.5, 0.75) is candidate) is chosen
+    assert choose([candidate], 0.5) is candidate  # without the generic floor
 
 
 def best_of_rows(rows: list[list[CharRead]], color: str) -> str | None:

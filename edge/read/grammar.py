@@ -48,7 +48,9 @@ KIND_COLOR: dict[PlateKind, str] = {
     PlateKind.MACAU: "black",
 }
 """The one colour a plate of this kind can have."""
-_FOREIGN = re.compile(r"[A-HJ-NPR-Z]{2}[0-9]{1,4}|WJ[0-9A-Z]{5,7}")
+# Hong Kong and Macau (no I, O or Q), and armed-police WJ numbers (no I or O, as on every
+# mainland plate)
+_FOREIGN = re.compile(r"[A-HJ-NPR-Z]{2}[0-9]{1,4}|WJ[0-9A-HJ-NP-Z]{5,7}")
 _HK_LETTERS = frozenset("ABCDEFGHJKLMNPRSTUVWXYZ")  # Hong Kong and Macau: no I, O or Q
 _SWAP_BELOW = 0.9  # only characters less sure than this get alternatives
 _MAX_SWAPS = 2

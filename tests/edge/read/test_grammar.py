@@ -212,6 +212,14 @@ def test_a_hong_kong_pattern_needs_a_surer_read(text: str, confidence: float, ch
     assert choose([candidate], 0.5) is candidate  # without the generic floor
 
 
+def test_an_armed_police_number_has_no_i_or_o() -> None:
+    """WJ numbers are mainland plates: an I read in them is a 1 (its second choice)."""
+    chars = reads("WJI693015", {2: 0.6}, {2: "1"})
+    valid = [c.text for c in rank(repair(chars, "white"), "white", 5) if c.valid]
+    assert valid[0] == "WJ1693015"
+    assert all("I" not in text for text in valid)
+
+
 def best_of_rows(rows: list[list[CharRead]], color: str) -> str | None:
     chosen = choose(rank(repair_rows(rows, color), color, top_n=5), min_confidence=0.5)
     return chosen.text if chosen else None

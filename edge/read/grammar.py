@@ -126,10 +126,10 @@ def repair_rows(rows: list[list[CharRead]], color: str) -> list[Variant]:
     characters or more is a mainland plate's (a Hong Kong or Macau plate's two rows hold
     letters over at most four digits), so its first character is a province even on a
     yellow or white plate (`LE` over `A5331` for `京E`). And a bottom row of at most four
-    digits is a Hong Kong or Macau plate's, whose letters are never I, O or Q (they would
-    pass for 1 and 0): such characters at the ends of its top row are the frame and its
-    screws (`OSNO` over `6497` for `SN`; a flat trim would make the military `SN06497`).
-    The input is not modified.
+    digits is a Hong Kong or Macau plate's, whose top row holds two letters, never I, O or
+    Q (they would pass for 1 and 0): each pair of adjacent letters there is also tried
+    alone, the rest being the frame and its screws (`OSNO` over `6497` for `SN`; a flat
+    trim would make the military `SN06497`). The input is not modified.
     """
     flat = [c for row in rows for c in row]
     mainland = len(rows) == 2 and len(rows[1]) >= 5
@@ -158,20 +158,25 @@ def repair_rows(rows: list[list[CharRead]], color: str) -> list[Variant]:
 def _strip_letter_row(
     top: list[CharRead], bottom: list[CharRead], color: str, variants: list[Variant]
 ) -> list[Variant]:
-    """`variants` plus the plate read without what cannot end a Hong Kong or Macau top row,
-    weighted by how unsure those characters were; flat trims count for less."""
-    start, end = 0, len(top)
-    while start < end and top[start].char not in _HK_LETTERS:
-        start += 1
-    while end > start and top[end - 1].char not in _HK_LETTERS:
-        end -= 1
-    dropped = top[:start] + top[end:]
-    if not dropped or start == end:
+    """`variants` plus the plate read with each pair of adjacent letters of its top row
+    alone, weighted by how unsure the characters left out were; flat trims count for less.
+
+    A Hong Kong or Macau top row holds two letters, never I, O or Q; what else the
+    recogniser reads there is the frame, its screws or a mark beside them (`OSNO`, or
+    `PSNA` over `6497` for `SN`).
+    """
+    if len(top) <= 2:
         return variants
-    prior = 1 - sum(c.confidence for c in dropped) / len(dropped) / 4
-    stripped = repair([*top[start:end], *bottom], color)
-    variants = [variants[0], *(replace(v, prior=v.prior / 2) for v in variants[1:])]
-    return variants + [replace(v, prior=v.prior * prior) for v in stripped]
+    pairs = []
+    for start in range(len(top) - 1):
+        pair = top[start : start + 2]
+        if all(c.char in _HK_LETTERS for c in pair):
+            dropped = top[:start] + top[start + 2 :]
+            prior = 1 - sum(c.confidence for c in dropped) / len(dropped) / 4
+            pairs += [replace(v, prior=v.prior * prior) for v in repair([*pair, *bottom], color)]
+    if not pairs:
+        return variants
+    return [variants[0], *(replace(v, prior=v.prior / 2) for v in variants[1:]), *pairs]
 
 
 def _fix_mainland(variant: Variant, color: str, *, mainland: bool = False) -> Variant:

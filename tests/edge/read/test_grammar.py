@@ -253,6 +253,14 @@ def test_screws_beside_a_hong_kong_top_row_are_trimmed(top: str, expected: str) 
     assert best_of_rows(rows, "white") == expected
 
 
+def test_a_hong_kong_top_row_holds_two_letters() -> None:
+    """Under a greenish lamp the frame beside `SN` read as P and A: a Hong Kong top row
+    holds two letters, so the surest pair is the plate, not the military `SN06497` that a
+    flat trim and a swap made of it."""
+    rows = [reads("PSNA", {0: 0.42, 3: 0.19}, {3: "0"}), reads("6497")]
+    assert best_of_rows(rows, "white") == "SN6497"
+
+
 def test_a_sure_extra_top_character_costs_confidence() -> None:
     as_read = choose(rank(repair_rows([reads("京E"), reads("A5331")], "yellow"), "yellow", 5), 0.0)
     trimmed = choose(rank(repair_rows([reads("京EM"), reads("A5331")], "yellow"), "yellow", 5), 0.0)

@@ -163,7 +163,9 @@ def _strip_letter_row(
 
     A Hong Kong or Macau top row holds two letters, never I, O or Q; what else the
     recogniser reads there is the frame, its screws or a mark beside them (`OSNO`, or
-    `PSNA` over `6497` for `SN`).
+    `PSNA` over `6497` for `SN`). So the plate as read counts for less too: `SNO` over
+    `6497` would otherwise be the military `SN06497` (O read as 0), a plate whose digits
+    all stand in its bottom row.
     """
     if len(top) <= 2:
         return variants
@@ -176,7 +178,7 @@ def _strip_letter_row(
             pairs += [replace(v, prior=v.prior * prior) for v in repair([*pair, *bottom], color)]
     if not pairs:
         return variants
-    return [variants[0], *(replace(v, prior=v.prior / 2) for v in variants[1:]), *pairs]
+    return [*(replace(v, prior=v.prior / 2) for v in variants), *pairs]
 
 
 def _fix_mainland(variant: Variant, color: str, *, mainland: bool = False) -> Variant:

@@ -253,6 +253,13 @@ def test_screws_beside_a_hong_kong_top_row_are_trimmed(top: str, expected: str) 
     assert best_of_rows(rows, "white") == expected
 
 
+def test_a_hong_kong_top_row_read_with_a_screw_is_not_a_military_plate() -> None:
+    """`SNO` over `6497` as read is the military SN06497 (O read as 0), but a military
+    plate's digits all stand in its bottom row: the letters alone win."""
+    rows = [reads("SNO", {2: 0.7}, {2: "0"}), reads("6497")]
+    assert best_of_rows(rows, "white") == "SN6497"
+
+
 def test_a_hong_kong_top_row_holds_two_letters() -> None:
     """Under a greenish lamp the frame beside `SN` read as P and A: a Hong Kong top row
     holds two letters, so the surest pair is the plate, not the military `SN06497` that a

@@ -456,6 +456,8 @@ class PPOCRReader(PlateReader):
         first = reads[0] if reads else None
         if first is None or first.char not in PROVINCES or first.confidence >= _SURE_PROVINCE:
             return reads
+        if first.step < 0:  # not read at a known place on the line
+            return reads
         key = id(line.image)
         if key not in self._provinces:
             _, probs, _ = self._memo[key]

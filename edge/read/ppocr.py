@@ -94,8 +94,8 @@ class PPOCRReader(PlateReader):
         self._decoder = CTCDecoder(self._rec.charset)
         # per-read cache of recognised lines; holding the image keeps its id() unique
         self._memo: dict[int, tuple[np.ndarray, np.ndarray, list[CharRead]]] = {}
-        # per-read: a line's unsure province judged again on its own glyph
-        self._provinces: dict[int, CharRead] = {}
+        # per-read: a line's unsure province (line, step) judged again on its own glyph
+        self._provinces: dict[tuple[int, int], CharRead] = {}
         # per-read (region, crop) pairs the detector has already refined at full resolution
         self._refined: list[tuple[Box, Box]] = []
         # per-read: the frame has no colour (infrared), so no measured plate colour is real
@@ -458,9 +458,9 @@ class PPOCRReader(PlateReader):
             return reads
         if first.step < 0:  # not read at a known place on the line
             return reads
-        key = id(line.image)
+        key = (id(line.image), first.step)
         if key not in self._provinces:
-            _, probs, _ = self._memo[key]
+            _, probs, _ = self._memo[key[0]]
             height, width = line.image.shape[:2]
             centre = (first.step + 0.5) * width / probs.shape[0]
             half = _GLYPH_HALF * height

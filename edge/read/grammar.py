@@ -147,8 +147,7 @@ def repair_rows(rows: list[list[CharRead]], color: str) -> list[Variant]:
     if extra:
         # the top row says where the extra characters are: a flat trim of the bottom row's
         # end would make a valid but wrong plate (`京EMA533`), so it counts for less
-        dropped = top[2:]
-        prior = 1 - sum(c.confidence for c in dropped) / len(dropped) / 4
+        prior = _left_out(top[2:])
         trimmed = repair([*top[:2], *rows[1]], color, mainland=mainland)
         variants = [variants[0], *(replace(v, prior=v.prior / 2) for v in variants[1:])]
         variants += [replace(v, prior=v.prior * prior) for v in trimmed]
@@ -173,12 +172,17 @@ def _strip_letter_row(
     for start in range(len(top) - 1):
         pair = top[start : start + 2]
         if all(c.char in _HK_LETTERS for c in pair):
-            dropped = top[:start] + top[start + 2 :]
-            prior = 1 - sum(c.confidence for c in dropped) / len(dropped) / 4
+            prior = _left_out(top[:start] + top[start + 2 :])
             pairs += [replace(v, prior=v.prior * prior) for v in repair([*pair, *bottom], color)]
     if not pairs:
         return variants
     return [*(replace(v, prior=v.prior / 2) for v in variants), *pairs]
+
+
+def _left_out(dropped: list[CharRead]) -> float:
+    """The prior of a reading that leaves `dropped` out of a top row: the surer they were
+    read, the less likely they were only the frame or a rivet."""
+    return 1 - sum(c.confidence for c in dropped) / len(dropped) / 4
 
 
 def _fix_mainland(variant: Variant, color: str, *, mainland: bool = False) -> Variant:

@@ -113,7 +113,11 @@ class Taking:
 
     def photo(self, path: Path) -> np.ndarray:
         """The photo at `path` as this taking would have recorded it (BGR uint8)."""
-        image = load_image(path)
+        return self.change(load_image(path), path.name)
+
+    def change(self, image: np.ndarray, name: str = "photo") -> np.ndarray:
+        """`image` (BGR uint8, as taken) as this taking would have recorded it; `name`
+        only labels an error."""
         if self.roll or self.yaw:
             matrix, size = self._turn(image.shape)
             # the corners the turned photo leaves get its mean colour: black would pass for
@@ -141,7 +145,7 @@ class Taking:
         if self.jpeg is not None:
             decoded = jpeg(image, self.jpeg)
             if decoded is None:
-                raise RuntimeError(f"{path.name}: JPEG re-encoding at quality {self.jpeg} failed")
+                raise RuntimeError(f"{name}: JPEG re-encoding at quality {self.jpeg} failed")
             image = decoded
         return image
 

@@ -125,13 +125,14 @@ class Photos:
 
     def image(self, name: str) -> np.ndarray:
         if name not in self._images:
-            self._images[name] = self.taking.photo(self.directory / name)
+            taken = load_image(self.directory / name)
+            self._shapes[name] = taken.shape
+            self._images[name] = self.taking.change(taken, name)
         return self._images[name]
 
     def box(self, name: str, box: Box) -> Box:
         """A labelled box of photo `name` in the changed photo's pixels."""
-        if name not in self._shapes:
-            self._shapes[name] = load_image(self.directory / name).shape
+        self.image(name)  # its shape as taken comes with it
         return self.taking.box(box, self._shapes[name])
 
     def vehicle(self, name: str, plate: Box) -> Detection | None:

@@ -141,15 +141,14 @@ class CTCDecoder:
         together = (line[read.step, provinces] + alone[:, provinces].max(axis=0)) / 2
         order = np.argsort(together)[::-1][:3]
         best = int(provinces[order[0]])
+        others = tuple((self._folded[provinces[i]], float(together[i])) for i in order[1:])
         return replace(
             read,
             char=self._folded[best],
             confidence=float(together[order[0]]),
-            alternatives=tuple((self._folded[provinces[i]], float(together[i])) for i in order[1:]),
+            alternatives=others,
             provinces=(self._folded[best], float(together[order[0]])),
-            other_provinces=tuple(
-                (self._folded[provinces[i]], float(together[i])) for i in order[1:]
-            ),
+            other_provinces=others,
         )
 
     def _likeliest(

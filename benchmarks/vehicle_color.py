@@ -188,6 +188,11 @@ def main(argv: list[str] | None = None) -> int:
     policy = ClonePolicy()
     ms: list[float] = []
     judged = cases(args.directory)
+    # every labelled plate of a photo, as the lane masks every plate it read in the frame
+    plates: dict[str, list[Box]] = {
+        name: [label_box(row) for row in rows]
+        for name, rows in load_labels(args.directory / "labels.csv").items()
+    }
     for case in judged:
         image = photos.image(case.file)
         plate = photos.box(case.file, case.box)
@@ -196,7 +201,8 @@ def main(argv: list[str] | None = None) -> int:
         boxed += vehicle is not None
         start = time.perf_counter()
         region = body_region(image.shape, plate, vehicle)
-        estimate = estimate_color(image, region, plate) if region is not None else None
+        others = [photos.box(case.file, b) for b in plates[case.file] if b != case.box]
+        estimate = estimate_color(image, region, plate, others=others) if region else None
         ms.append((time.perf_counter() - start) * 1000)
         seen = estimate.color if estimate else VehicleColor.UNKNOWN
         ok = seen is case.color

@@ -15,6 +15,7 @@ camera at night).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -46,6 +47,8 @@ _CHROMA_S = 70  # HSV saturation of a painted colour (above: a hue; below: white
 _DARK_V = 60  # below this even a saturated pixel is too dark to name its hue
 _CHROMATIC_SHARE = 0.2  # a hue holding this share of the body is the body colour...
 _HUE_VS_BRIGHT = 0.6  # ...if it also holds this much against white and silver pixels
+# votes fall off around the plate over this many plate widths / heights (one sigma)
+_NEAR_WIDTHS, _NEAR_HEIGHTS = 1.0, 1.5
 # achromatic bands on the exposure-normalised value channel
 _WHITE_V, _SILVER_V, _GREY_V = 185, 140, 80
 # OpenCV hue (0-180) upper bounds, in order; red wraps around 180
@@ -163,14 +166,21 @@ def estimate_color(
     region: Box,
     plate: Box | None = None,
     light: Light | None = None,
+    others: Sequence[Box] = (),
 ) -> ColorEstimate:
     """Name the body colour inside `region`, ignoring the plate.
+
+    Near the plate, pixels count more (`_near_plate`): the panel a plate is bolted to is
+    the vehicle's own paint for certain, while the region's far edges, sized for an average
+    car, may hold road, a neighbour, glass or the sky mirrored in a glossy boot lid.
 
     Args:
         image: The whole BGR uint8 frame (the light is judged on it unless given).
         region: The body region, e.g. from `body_region`.
         plate: The plate box, masked out with a margin.
         light: The frame's light, when already judged for another vehicle.
+        others: The frame's other plate boxes, masked out too: plates are never paint (a
+            lorry carrying a Hong Kong plate over its mainland one).
 
     Returns:
         The colour with its confidence; UNKNOWN with confidence 0 when nothing is visible.
@@ -179,11 +189,11 @@ def estimate_color(
     gains = None if light.balance is None else np.array(light.balance, np.float32)
     crop = balance(image[region.y1 : region.y2, region.x1 : region.x2], gains)
     mask: np.ndarray = np.full(crop.shape[:2], 255, np.uint8)
-    if plate is not None:
-        mx, my = plate.width // 4, plate.height // 4
+    for box in (plate, *others) if plate is not None else others:
+        mx, my = box.width // 4, box.height // 4
         mask[
-            max(0, plate.y1 - my - region.y1) : max(0, plate.y2 + my - region.y1),
-            max(0, plate.x1 - mx - region.x1) : max(0, plate.x2 + mx - region.x1),
+            max(0, box.y1 - my - region.y1) : max(0, box.y2 + my - region.y1),
+            max(0, box.x1 - mx - region.x1) : max(0, box.x2 + mx - region.x1),
         ] = 0
     scale = min(1.0, float(np.sqrt(_MAX_PIXELS / max(1, crop.shape[0] * crop.shape[1]))))
     if scale < 1.0:
@@ -191,10 +201,14 @@ def estimate_color(
         crop = cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
         mask = cv2.resize(mask, size, interpolation=cv2.INTER_NEAREST)
     names = _names(cv2.cvtColor(crop, cv2.COLOR_BGR2HSV).astype(np.float32), light.gain)
-    named = names[mask > 0]
+    keep = mask > 0
+    named = names[keep]
     if named.size == 0:
         return ColorEstimate(VehicleColor.UNKNOWN, 0.0, light.doubtful, {})
-    shares = _shares(named)
+    weights = None
+    if plate is not None:
+        weights = _near_plate(names.shape, region, plate, scale)[keep]
+    shares = _shares(named, weights)
     best = _winner(shares)
     # a painted hue competes with other paint, not with the grille and shadows under it
     rivals = [
@@ -205,6 +219,17 @@ def estimate_color(
     if _split(names, mask, best):
         confidence = min(confidence, _SPLIT_CONFIDENCE)
     return ColorEstimate(best, confidence, light.doubtful, shares)
+
+
+def _near_plate(shape: tuple[int, ...], region: Box, plate: Box, scale: float) -> np.ndarray:
+    """Per-pixel vote weights of the (resampled) region: a Gaussian around the plate's
+    centre, `_NEAR_WIDTHS` plate widths across and `_NEAR_HEIGHTS` plate heights up and
+    down, so the panels beside and above the plate outvote the region's edges."""
+    cx = ((plate.x1 + plate.x2) / 2 - region.x1) * scale
+    cy = ((plate.y1 + plate.y2) / 2 - region.y1) * scale
+    xs = (np.arange(shape[1]) - cx) / max(1.0, _NEAR_WIDTHS * plate.width * scale)
+    ys = (np.arange(shape[0]) - cy) / max(1.0, _NEAR_HEIGHTS * plate.height * scale)
+    return np.exp(-0.5 * (ys[:, None] ** 2 + xs[None, :] ** 2))
 
 
 def _split(names: np.ndarray, mask: np.ndarray, best: VehicleColor) -> bool:
@@ -270,7 +295,10 @@ def _names(hsv: np.ndarray, gain: float) -> np.ndarray:
     return np.where(chromatic, hues, names)
 
 
-def _shares(names: np.ndarray) -> dict[VehicleColor, float]:
-    """Each colour's share of the named pixels, dark ones discounted."""
-    counts = np.bincount(names.ravel(), minlength=len(_COLORS)) * _WEIGHTS / max(1, names.size)
+def _shares(names: np.ndarray, weights: np.ndarray | None = None) -> dict[VehicleColor, float]:
+    """Each colour's share of the named pixels (weighted when `weights` is given, one per
+    pixel), dark ones discounted."""
+    counts = np.bincount(names.ravel(), weights=weights, minlength=len(_COLORS))
+    total = float(weights.sum()) if weights is not None else float(names.size)
+    counts = counts * _WEIGHTS / max(total, 1e-9)
     return {c: float(s) for c, s in zip(_COLORS, counts, strict=True) if s > 0}

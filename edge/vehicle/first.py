@@ -138,16 +138,25 @@ class VehicleFirstReader:
             and vehicle.confidence >= self.min_vehicle_confidence
             and vehicle.box.width >= self.min_unreadable_width
         ]
+        boxes = [read.box for read in reads]
         out = [
             dataclasses.replace(
                 read,
-                vehicle=_look(image, read, vehicles[index] if index is not None else None, scene),
+                vehicle=_look(
+                    image,
+                    read,
+                    vehicles[index] if index is not None else None,
+                    scene,
+                    boxes[:i] + boxes[i + 1 :],
+                ),
             )
-            for read, index in zip(reads, owned, strict=True)
+            for i, (read, index) in enumerate(zip(reads, owned, strict=True))
         ]
         # vehicles with no legible plate in this frame
         out += [
-            PlateRead(text="", confidence=0.0, box=v.box, vehicle=_look(image, None, v, scene))
+            PlateRead(
+                text="", confidence=0.0, box=v.box, vehicle=_look(image, None, v, scene, boxes)
+            )
             for v in unread
         ]
         end = time.perf_counter()
@@ -160,13 +169,18 @@ class VehicleFirstReader:
 
 
 def _look(
-    image: np.ndarray, read: PlateRead | None, vehicle: Detection | None, scene: Scene | None
+    image: np.ndarray,
+    read: PlateRead | None,
+    vehicle: Detection | None,
+    scene: Scene | None,
+    others: list[Box],
 ) -> VehicleLook:
+    """`others`: the frame's plates other than `read`'s, kept out of the paint."""
     if vehicle is None:
-        return look(image, read, scene=scene)
+        return look(image, read, scene=scene, others=others)
     plate = read.box if read is not None else None
     detected = class_from_detector(vehicle.label, vehicle.confidence, vehicle.box, plate)
-    return look(image, read, vehicle.box, detected, scene)
+    return look(image, read, vehicle.box, detected, scene, others=others)
 
 
 def one_box_per_vehicle(vehicles: list[Detection]) -> list[Detection]:

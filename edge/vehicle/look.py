@@ -36,9 +36,12 @@ def look(
     vehicle_box: Box | None = None,
     detected: ClassEstimate | None = None,
     scene: Scene | None = None,
+    *,
+    others: Sequence[Box] = (),
 ) -> VehicleLook:
     """Describe the vehicle around `plate` and/or inside `vehicle_box` in one frame
-    (`scene`: the frame's light, `judge_scene`, when several vehicles share the frame)."""
+    (`scene`: the frame's light, `judge_scene`, when several vehicles share the frame;
+    `others`: the frame's other plates, which are no vehicle's paint)."""
     plate_box = plate.box if plate is not None else None
     region = body_region(image.shape, plate_box, vehicle_box)
     from_plate = (
@@ -52,7 +55,7 @@ def look(
             VehicleColor.UNKNOWN, 0.0, True, kind.vehicle_class, kind.confidence, vehicle_box
         )
     light = judge_light(image, plate_box, region, scene)
-    estimate = estimate_color(image, region, plate_box, light)
+    estimate = estimate_color(image, region, plate_box, light, others)
     return VehicleLook(
         estimate.color,
         estimate.confidence,
@@ -74,11 +77,14 @@ def add_looks(
         return list(reads)
     if scene is None:
         scene = judge_scene(image)
+    boxes = [read.box for read in reads]
     return [
         read
         if read.vehicle is not None
-        else dataclasses.replace(read, vehicle=look(image, read, scene=scene))
-        for read in reads
+        else dataclasses.replace(
+            read, vehicle=look(image, read, scene=scene, others=boxes[:i] + boxes[i + 1 :])
+        )
+        for i, read in enumerate(reads)
     ]
 
 

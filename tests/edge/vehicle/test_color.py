@@ -169,3 +169,51 @@ def test_the_frame_light_judged_once_serves_every_vehicle(
     (alone,) = add_looks(image, [read])
     together = add_looks(image, [read, read])
     assert together == [alone, alone]
+
+
+def _close_up(body_half_width: int) -> tuple[np.ndarray, Box, Box]:
+    """A 640x480 frame: a black body `body_half_width` px either side of a 100 px blue
+    plate, a white wall all around (a close-up with no vehicle box); frame, plate, region."""
+    rng = np.random.default_rng(11)
+    frame = np.full((480, 640, 3), 235, np.float32)
+    frame[150:420, 320 - body_half_width : 320 + body_half_width] = 25
+    frame[290:320, 270:370] = (160, 60, 20)  # blue plate
+    frame[298:312, 280:360] = 240  # its white characters: the exposure reference
+    image = np.clip(frame + rng.normal(0, 3, frame.shape), 0, 255).astype(np.uint8)
+    plate = Box(270, 290, 370, 320)
+    region = body_region(image.shape, plate, None)
+    assert region is not None
+    return image, plate, region
+
+
+def test_the_panels_beside_the_plate_outvote_the_region_edges() -> None:
+    """With no vehicle box the region is sized for an average car, so a narrow black car
+    at the barrier leaves a white wall in its corners: the paint next to the plate is the
+    car's for certain and must outvote them. A wall that fills the plate's surroundings
+    is what the camera saw, and still wins."""
+    image, plate, region = _close_up(body_half_width=125)
+    assert estimate_color(image, region, plate).color is VehicleColor.BLACK
+    image, plate, region = _close_up(body_half_width=60)
+    assert estimate_color(image, region, plate).color is VehicleColor.WHITE
+
+
+def test_the_frame_s_other_plates_are_no_paint() -> None:
+    """A cross-border car carries a white Hong Kong plate over its black mainland one: when
+    the mainland plate's body is judged, the other plate's pixels do not vote."""
+    rng = np.random.default_rng(5)
+    frame = np.full((480, 640, 3), 110, np.float32)
+    frame[100:420, 120:520] = 25  # black body
+    frame[230:270, 275:365] = 240  # white Hong Kong plate (two rows)
+    frame[238:262, 285:355] = 20  # its black characters
+    frame[290:320, 270:370] = 20  # black mainland plate under it
+    frame[298:312, 280:360] = 235  # its white characters
+    image = np.clip(frame + rng.normal(0, 3, frame.shape), 0, 255).astype(np.uint8)
+    plate, other = Box(270, 290, 370, 320), Box(275, 230, 365, 270)
+    region = body_region(image.shape, plate, Box(120, 100, 520, 420))
+    assert region is not None
+    alone = estimate_color(image, region, plate)
+    masked = estimate_color(image, region, plate, others=[other])
+    assert alone.shares.get(VehicleColor.WHITE, 0.0) > 0.03
+    assert masked.shares.get(VehicleColor.WHITE, 0.0) < 0.01
+    assert masked.color is VehicleColor.BLACK
+    assert masked.confidence > alone.confidence

@@ -28,6 +28,7 @@ _DIGITS = frozenset("0123456789")
 _ENERGY = frozenset("DABCEFGHJK")
 _WHITE_OR_YELLOW = frozenset({"white", "yellow"})
 _ACHROMATIC = frozenset({"white", "black"})
+_FARM_COLORS = frozenset({"green", "unknown"})
 _KIND_COLORS: dict[PlateKind, frozenset[str]] = {
     PlateKind.GENERIC: _WHITE_OR_YELLOW | _ACHROMATIC,
     PlateKind.MILITARY: _ACHROMATIC,
@@ -36,6 +37,7 @@ _KIND_COLORS: dict[PlateKind, frozenset[str]] = {
     PlateKind.EMBASSY: _ACHROMATIC,
     PlateKind.HONG_KONG: _ACHROMATIC,
     PlateKind.MACAU: _ACHROMATIC,
+    PlateKind.AGRICULTURAL: frozenset({"green"}),  # tractors: white on green (NY 345.1)
 }
 """Colours a kind of plate can have, where that is restricted. White and black are not told
 apart here (the kind decides, see `KIND_COLOR`): shade and a dark frame blur them."""
@@ -199,6 +201,8 @@ def _fix_mainland(variant: Variant, color: str, *, mainland: bool = False) -> Va
         char, p = reads[0].provinces
         reads[0] = replace(reads[0], char=char, confidence=p, alternatives=reads[0].other_provinces)
         logger.debug("position 1 is not a province; best province has p=%.3f", p)
+    if _is_farm(text, color):
+        return Variant(tuple(reads), variant.prior)  # digits second and third are right
     if text[1] not in _LETTERS:
         char, p = reads[1].letter
         reads[1] = replace(reads[1], char=char, confidence=p)
@@ -209,6 +213,18 @@ def _fix_mainland(variant: Variant, color: str, *, mainland: bool = False) -> Va
         if char in _ENERGY:
             reads[2] = replace(reads[2], char=char, confidence=p)
     return Variant(tuple(reads), variant.prior)
+
+
+def _is_farm(text: str, color: str) -> bool:
+    """Whether `text` reads as a farm vehicle's plate: a province and seven digits (`云26`
+    over `27252`) on a green plate. Its second character is a digit, where every other
+    mainland plate has a letter."""
+    return (
+        color in _FARM_COLORS
+        and len(text) == 8
+        and text[0] in PROVINCES
+        and all(c in _DIGITS for c in text[1:])
+    )
 
 
 def _valid(text: str, color: str, *, allow_generic: bool = True) -> bool:

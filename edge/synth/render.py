@@ -35,6 +35,7 @@ _STYLE: dict[str, tuple[_BGR, _BGR]] = {
     "white": ((240, 240, 240), _BLACK),
     "black": ((25, 25, 25), _WHITE),
 }
+_FARM_GREEN: _BGR = (60, 130, 20)  # a tractor's plate: white characters on plain green
 _RED_CHARS = frozenset("警使")
 _GLYPH_PX = 160  # render size before stretching; large enough for a 400 px tall plate
 
@@ -64,7 +65,9 @@ def render_plate(text: str, color: str, *, layers: int = 1, height: int = 140) -
         layers: 1 for a single row; 2 for the double-layer lorry layout (first two
             characters on the top row, the rest below), or, for a text with no province
             (a Hong Kong plate such as LX8170), the Hong Kong two-row layout: its letters
-            over its digits, all one size, on a 340x220 mm plate.
+            over its digits, all one size, on a 340x220 mm plate; or, for a green plate
+            of a province and seven digits, a farm vehicle's (tractor's): the province and
+            two digits over five, white on plain green.
         height: Output height in pixels; the width follows the plate's aspect ratio
             (440x140 mm single, 480x140 mm new-energy, 440x220 mm double-layer, 340x220 mm
             Hong Kong two-row).
@@ -94,11 +97,17 @@ def render_plate(text: str, color: str, *, layers: int = 1, height: int = 140) -
         size_mm = (440.0, 220.0) if layers == 2 else (480.0 if len(text) == 8 else 440.0, 140.0)
     scale = height / size_mm[1]
     width = round(size_mm[0] * scale)
-    ink = _STYLE[color][1]
-    image = _background(color, height, width)
-    _draw_rim(image, ink if color != "green" else (60, 120, 30), scale)
+    farm = layers == 2 and color == "green" and len(text) == 8 and text[1:].isdigit()
+    ink = _WHITE if farm else _STYLE[color][1]
+    if farm:
+        image = np.full((height, width, 3), _FARM_GREEN, dtype=np.uint8)
+    else:
+        image = _background(color, height, width)
+    _draw_rim(image, ink if color != "green" or farm else (60, 120, 30), scale)
     if hong_kong:
         slots = _hong_kong_slots(text)
+    elif farm:
+        slots = _farm_slots()
     elif layers == 2:
         slots = _double_slots(len(text))
     else:
@@ -161,6 +170,13 @@ def _double_slots(count: int) -> list[_Slot]:
     char_w, gap = 65.0, 15.0
     margin = (440.0 - rest * char_w - (rest - 1) * gap) / 2
     return top + [_Slot(margin + i * (char_w + gap), 90.0, char_w, 110.0) for i in range(rest)]
+
+
+def _farm_slots() -> list[_Slot]:
+    """Slots of a farm vehicle's plate: the province and two digits on top, five below."""
+    top = [_Slot(100.0, 15.0, 80.0, 60.0), _Slot(225.0, 15.0, 50.0, 60.0)]
+    top.append(_Slot(285.0, 15.0, 50.0, 60.0))
+    return top + _double_slots(7)[2:]
 
 
 def _draw_glyph(image: np.ndarray, char: str, slot: _Slot, scale: float, ink: _BGR) -> None:

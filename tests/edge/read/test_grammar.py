@@ -6,7 +6,15 @@ import numpy as np
 import pytest
 
 from edge.read.decode import CharRead, CTCDecoder
-from edge.read.grammar import Candidate, choose, plate_color, rank, repair, repair_rows
+from edge.read.grammar import (
+    Candidate,
+    accepts,
+    choose,
+    plate_color,
+    rank,
+    repair,
+    repair_rows,
+)
 
 
 def reads(
@@ -279,3 +287,23 @@ def test_a_top_row_ending_in_digits_is_not_trimmed() -> None:
     # a farm vehicle's top row is its province and two digits (云26 over 27252)
     rows = [reads("云26", province="云"), reads("27252", province="云")]
     assert repair_rows(rows, "green") == repair([c for row in rows for c in row], "green")
+
+
+def test_a_farm_vehicle_plate_keeps_its_digits() -> None:
+    """A tractor's plate is a province and seven digits (`云26` over `27252`), white on
+    green: its second character is a digit where every other mainland plate has a letter,
+    and its third one where a small new-energy car has its energy letter. Neither may be
+    forced to a letter."""
+    rows = [reads("云26", province="云", letter="Z"), reads("27252", province="云", letter="Z")]
+    assert best_of_rows(rows, "green") == "云2627252"
+    flat = reads("云2627252", province="云", letter="Z")
+    chosen = choose(rank(repair(flat, "green"), "green", top_n=5), min_confidence=0.5)
+    assert chosen is not None and chosen.text == "云2627252"
+
+
+@pytest.mark.parametrize("color", ["blue", "yellow", "white", "black"])
+def test_a_farm_pattern_is_no_plate_of_another_colour(color: str) -> None:
+    """Tractor plates are green: eight characters of a province and digits on a blue plate
+    are a misread (a frame edge and a letter read as a digit), never a farm plate."""
+    assert not accepts("云2627252", color)
+    assert accepts("云2627252", "green")

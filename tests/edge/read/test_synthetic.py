@@ -28,6 +28,7 @@ CASES = [
     ("粤BD01366", "green", 1),
     ("京A1234警", "white", 1),
     ("粤Z1234港", "black", 1),
+    ("云2627252", "green", 2),  # a tractor: 云26 over 27252, white on green
 ]
 
 

@@ -50,6 +50,8 @@ _MAX_DET_WIDTH = 640
 _LINE_ASPECT = (1.6, 10.0)  # a one-row plate's text line
 _TOP_ASPECT = (0.7, 5.0)  # the top row of a double-layer plate
 _SAME_PLATE_IOU = 0.3
+# ...unless both are sure of clearly different texts, which then takes this much overlap
+_TWO_PLATES_IOU, _SURE_PLATE = 0.5, 0.9
 _INSIDE = 0.9  # a read whose box lies this much inside another's is that place read twice
 _SAME_LINES_IOU = 0.8
 _SNAP_SCALE = 0.95  # whole-frame detection may give up 10% of its pixels for a whole factor
@@ -690,7 +692,10 @@ def _same_plate(read: PlateRead, other: PlateRead) -> bool:
     box would stand for a second, larger plate, and the right read would then look like
     lettering beside it (`_badge_of`) and be dropped.
     """
-    if read.text == other.text or read.box.iou(other.box) >= _SAME_PLATE_IOU:
+    if read.text == other.text:
+        return True
+    overlap = read.box.iou(other.box)
+    if overlap >= _SAME_PLATE_IOU and (overlap >= _TWO_PLATES_IOU or not _unlike(read, other)):
         return True
     small, large = sorted((read.box, other.box), key=lambda b: b.width * b.height)
     if small.share_inside(large) >= _INSIDE:
@@ -701,6 +706,19 @@ def _same_plate(read: PlateRead, other: PlateRead) -> bool:
         return False
     # one character apart, counted as text_affinity counts it
     return text_affinity(read.text, other.text) >= (longest - 1) / longest
+
+
+def _unlike(read: PlateRead, other: PlateRead) -> bool:
+    """Whether two reads are sure of two clearly different texts: two plates, not one.
+
+    A cross-border vehicle carries its Hong Kong plate right above its mainland one, and
+    under a turned camera the two upright boxes of the tilted plates overlap (`SN6497`
+    over `粤ZR066港`: IoU 0.31, both at 0.97). A loose box around one plate reads it
+    partly wrong and less surely, or one character off."""
+    return (
+        min(read.confidence, other.confidence) >= _SURE_PLATE
+        and text_affinity(read.text, other.text) < 0.5
+    )
 
 
 def _badge_of(read: PlateRead, plate: PlateRead) -> bool:

@@ -62,8 +62,16 @@ def test_dev_photo_plate(reader: PlateReader, name: str, plate: str) -> None:
         ("we_double_yellow.jpg", Taking(jpeg=50), "京EA5331"),
         # a Hong Kong two-row plate whose frame screws read as O
         ("we_hongkang1.jpg", Taking(jpeg=30), "SN6497"),
+        # the cross-border car's two stacked plates, whose upright boxes overlap when turned
+        ("we_hongkang1.jpg", Taking(roll=5), "粤ZR066港"),
     ],
-    ids=["province-scaled", "province-jpeg", "top-row-jpeg", "hong-kong-screws-jpeg"],
+    ids=[
+        "province-scaled",
+        "province-jpeg",
+        "top-row-jpeg",
+        "hong-kong-screws-jpeg",
+        "stacked-plates-turned",
+    ],
 )
 def test_dev_photo_taken_otherwise(
     photo_reader: PlateReader, name: str, taking: Taking, plate: str

@@ -196,7 +196,7 @@ class PPOCRReader(PlateReader):
         found = [p for p in found if not any(r.box.holds_centre_of(p.box) for r in reads)]
         clock.lap("localise")
         # coarse lines are too loose to read well: detect again around each
-        return self._read_regions(view, [p.box for p in found], clock)
+        return self._read_regions(view, [p.box for p in found], clock, coarse=found)
 
     def read_boxes(
         self, image: np.ndarray, boxes: list[Box], scene: Scene | None = None
@@ -256,15 +256,25 @@ class PPOCRReader(PlateReader):
         regions: list[Box],
         clock: _Clock,
         grow: tuple[float, float] = (0.0, 0.0),
+        coarse: Sequence[PlateLines] = (),
     ) -> list[PlateRead]:
         """Refine each region to exact plate lines with the detector, then read them
-        (`grow`: how far the plate may have moved, as in `_refine`)."""
+        (`grow`: how far the plate may have moved, as in `_refine`).
+
+        `coarse`: the whole-frame detector's lines behind `regions`, one per region. Where
+        the crop detector finds no line at all around one, that line is read as it is: a
+        plate tilted 15 degrees or more makes a tall upright box, the crop scaled for it
+        shows the characters too small to detect, and the coarse line is then all there is.
+        """
         plates: list[PlateLines] = []
         pieces: list[Line] = []  # every line found, plate-shaped or not
-        for region in regions:
+        for index, region in enumerate(regions):
             if self._was_refined(region):
                 continue
-            for plate in self._split_mismatched(image, self._refine(image, region, grow)):
+            refined = self._refine(image, region, grow)
+            if not refined and index < len(coarse):
+                refined = [coarse[index]]
+            for plate in self._split_mismatched(image, refined):
                 pieces += plate.rows
                 if _plate_shaped(plate) and all(
                     plate.box.iou(p.box) < _SAME_LINES_IOU for p in plates

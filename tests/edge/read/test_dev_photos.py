@@ -64,6 +64,8 @@ def test_dev_photo_plate(reader: PlateReader, name: str, plate: str) -> None:
         ("we_hongkang1.jpg", Taking(jpeg=30), "SN6497"),
         # the cross-border car's two stacked plates, whose upright boxes overlap when turned
         ("we_hongkang1.jpg", Taking(roll=5), "粤ZR066港"),
+        # a plate tilted 17 degrees: the crop detector finds no line around the coarse one
+        ("we_old_tmp93E9.jpg", Taking(roll=5), "琼A6716学"),
     ],
     ids=[
         "province-scaled",
@@ -71,6 +73,7 @@ def test_dev_photo_plate(reader: PlateReader, name: str, plate: str) -> None:
         "top-row-jpeg",
         "hong-kong-screws-jpeg",
         "stacked-plates-turned",
+        "coarse-line-turned",
     ],
 )
 def test_dev_photo_taken_otherwise(

@@ -51,7 +51,8 @@ _LINE_ASPECT = (1.6, 10.0)  # a one-row plate's text line
 _TOP_ASPECT = (0.7, 5.0)  # the top row of a double-layer plate
 _SAME_PLATE_IOU = 0.3
 # ...unless both are sure of clearly different texts, which then takes this much overlap
-_TWO_PLATES_IOU, _SURE_PLATE = 0.5, 0.9
+_TWO_PLATES_IOU = 0.5
+_NESTED = 0.7  # a box lying this much inside another is a looser box around the same plate
 _INSIDE = 0.9  # a read whose box lies this much inside another's is that place read twice
 _SAME_LINES_IOU = 0.8
 _SNAP_SCALE = 0.95  # whole-frame detection may give up 10% of its pixels for a whole factor
@@ -719,16 +720,16 @@ def _same_plate(read: PlateRead, other: PlateRead) -> bool:
 
 
 def _unlike(read: PlateRead, other: PlateRead) -> bool:
-    """Whether two reads are sure of two clearly different texts: two plates, not one.
+    """Whether two overlapping reads are two plates: clearly different texts, neither box
+    lying mostly inside the other.
 
     A cross-border vehicle carries its Hong Kong plate right above its mainland one, and
     under a turned camera the two upright boxes of the tilted plates overlap (`SN6497`
-    over `粤ZR066港`: IoU 0.31, both at 0.97). A loose box around one plate reads it
-    partly wrong and less surely, or one character off."""
-    return (
-        min(read.confidence, other.confidence) >= _SURE_PLATE
-        and text_affinity(read.text, other.text) < 0.5
-    )
+    over `粤ZR066港`: IoU 0.31 to 0.41, each box 0.56 to 0.58 inside the other). A looser
+    box around one plate (with the grille above it) holds that plate's box nearly whole
+    and reads it partly wrong (`RA1234` for `京A1234学`)."""
+    small, large = sorted((read.box, other.box), key=lambda b: b.width * b.height)
+    return text_affinity(read.text, other.text) < 0.5 and small.share_inside(large) < _NESTED
 
 
 def _badge_of(read: PlateRead, plate: PlateRead) -> bool:

@@ -47,8 +47,10 @@ _CHROMA_S = 70  # HSV saturation of a painted colour (above: a hue; below: white
 _DARK_V = 60  # below this even a saturated pixel is too dark to name its hue
 _CHROMATIC_SHARE = 0.2  # a hue holding this share of the body is the body colour...
 _HUE_VS_BRIGHT = 0.6  # ...if it also holds this much against white and silver pixels
-# votes fall off around the plate over this many plate widths / heights (one sigma)
-_NEAR_WIDTHS, _NEAR_HEIGHTS = 1.0, 1.5
+# votes fall off around the plate over this many plate widths across / up and down (one
+# sigma; 0.5 plate widths is 1.5 heights of a one-row plate): a plate's width is the ruler,
+# since its height depends on its kind (a two-row plate is twice as tall, not twice as wide)
+_NEAR_WIDTHS, _NEAR_UP = 1.0, 0.5
 # achromatic bands on the exposure-normalised value channel
 _WHITE_V, _SILVER_V, _GREY_V = 185, 140, 80
 # OpenCV hue (0-180) upper bounds, in order; red wraps around 180
@@ -223,12 +225,12 @@ def estimate_color(
 
 def _near_plate(shape: tuple[int, ...], region: Box, plate: Box, scale: float) -> np.ndarray:
     """Per-pixel vote weights of the (resampled) region: a Gaussian around the plate's
-    centre, `_NEAR_WIDTHS` plate widths across and `_NEAR_HEIGHTS` plate heights up and
-    down, so the panels beside and above the plate outvote the region's edges."""
+    centre, `_NEAR_WIDTHS` plate widths across and `_NEAR_UP` plate widths up and down,
+    so the panels beside and above the plate outvote the region's edges."""
     cx = ((plate.x1 + plate.x2) / 2 - region.x1) * scale
     cy = ((plate.y1 + plate.y2) / 2 - region.y1) * scale
     xs = (np.arange(shape[1]) - cx) / max(1.0, _NEAR_WIDTHS * plate.width * scale)
-    ys = (np.arange(shape[0]) - cy) / max(1.0, _NEAR_HEIGHTS * plate.height * scale)
+    ys = (np.arange(shape[0]) - cy) / max(1.0, _NEAR_UP * plate.width * scale)
     return np.exp(-0.5 * (ys[:, None] ** 2 + xs[None, :] ** 2))
 
 

@@ -44,10 +44,31 @@ _GREY_SATURATION = 0.45  # pixels more saturated than this are paint, not grey i
 _MIN_EDGES = 100  # grey, unclipped edge samples the estimate needs (else: no estimate)
 _CAST_BLOCKS = 3  # the frame is judged in 3x3 blocks...
 _MIN_BLOCKS = 3  # ...of which at least this many need enough grey edges of their own
+# the typical block's light within ~10% of the median in every channel: one light over the
+# scene (lit streets and the dev photos under a tint measure 0.002-0.04, clutter 0.3-0.45)
+_STEADY_SPREAD = 0.1
+
+
+@dataclass(frozen=True, slots=True)
+class Cast:
+    """A frame's measured colour cast."""
+
+    gains: np.ndarray | None
+    """Per-channel (B, G, R) gains that undo it; None: no cast (or no estimate)."""
+    steady: bool
+    """The frame's 3x3 blocks each measure about the same light (a lamp over a street), not
+    only their median: on clutter of every colour the blocks disagree, and the median is
+    then no light at all (a 1.3x "cast" on a random synthetic background)."""
 
 
 def neutral_gains(image: np.ndarray) -> np.ndarray | None:
-    """Per-channel (B, G, R) gains that undo a colour cast of the frame, None when it has none.
+    """Per-channel (B, G, R) gains that undo a colour cast of the frame, None when it has
+    none (`measure_cast`)."""
+    return measure_cast(image).gains
+
+
+def measure_cast(image: np.ndarray) -> Cast:
+    """The colour cast of the frame, and whether its parts agree on it.
 
     Plate colours are told apart by hue and saturation, and a cast moves both: under a warm
     street lamp a white police plate turns yellow, under a greenish one a pale blue plate
@@ -61,11 +82,12 @@ def neutral_gains(image: np.ndarray) -> np.ndarray | None:
     whole frame's light. Small casts, and frames with too few grey edges to judge by, are
     left alone (most cameras balance their own white); the correction is bounded.
     """
+    none = Cast(None, steady=False)
     height, width = image.shape[:2]
     step = max(1, int(np.sqrt(height * width) / _CAST_SIDE))
     sample = image[::step, ::step]  # every step-th pixel: enough for a frame-wide average
     if sample.shape[0] < 2 or sample.shape[1] < 2:
-        return None
+        return none
     small = sample.astype(np.float32)
     dx = small[:-1, 1:] - small[:-1, :-1]
     dy = small[1:, :-1] - small[:-1, :-1]
@@ -78,7 +100,7 @@ def neutral_gains(image: np.ndarray) -> np.ndarray | None:
     out = (brightest >= _CLIPPED) | (brightest - darkest > _GREY_SATURATION * brightest)
     kept = ~(out[:-1, :-1] | out[:-1, 1:] | out[1:, :-1])
     if np.count_nonzero(kept) < _MIN_EDGES:
-        return None
+        return none
     # Minkowski norm 6 of the edge sizes, from their squares: mean(size^6)^(1/6)
     cubes = squared * squared * squared
     lights = []
@@ -97,12 +119,15 @@ def neutral_gains(image: np.ndarray) -> np.ndarray | None:
             if float(light.min()) > 0.0:
                 lights.append(light / light.mean())
     if len(lights) < _MIN_BLOCKS:
-        return None
-    light = np.median(np.array(lights), axis=0)
+        return none
+    blocks = np.array(lights)
+    light = np.median(blocks, axis=0)
     if float(light.max() / light.min()) < _MIN_CAST:
-        return None
+        return none
     gains: np.ndarray = np.clip(light.mean() / light, 1 / _MAX_CAST_GAIN, _MAX_CAST_GAIN)
-    return gains.astype(np.float32)
+    # each block's worst channel off the median light (log ratio); the typical block's
+    spread = float(np.median(np.abs(np.log(blocks / light)).max(axis=1)))
+    return Cast(gains.astype(np.float32), steady=spread < _STEADY_SPREAD)
 
 
 def balance(image: np.ndarray, gains: np.ndarray | None) -> np.ndarray:
@@ -130,15 +155,19 @@ class Scene:
     """The frame sampled, in white light (the gains applied)."""
     mono: bool
     """The frame has no colour at all (infrared at night, a grey feed)."""
+    steady: bool = False
+    """The frame's parts agree on its cast (`Cast.steady`)."""
 
 
 def judge_scene(image: np.ndarray) -> Scene:
     """The frame's colour cast, a small sample of it in white light, and whether it has any
     colour at all: what the plate reader and the vehicle stage need of the whole frame."""
-    gains = neutral_gains(image)
+    cast = measure_cast(image)
+    gains = cast.gains
     height, width = image.shape[:2]
     step = max(1, int(np.sqrt(height * width / (128 * 128))))
-    return Scene(gains, step, balance(image[::step, ::step], gains), monochrome(image))
+    sample = balance(image[::step, ::step], gains)
+    return Scene(gains, step, sample, monochrome(image), cast.steady)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from edge.read.colour import classify, masks
+from edge.read.colour import balance, classify, masks
 from edge.read.images import percentile
 from edge.types import Box
 
@@ -44,13 +44,19 @@ class Region:
     colour: str
 
 
-def find_plates(image: np.ndarray, *, max_side: int, limit: int) -> list[Region]:
+def find_plates(
+    image: np.ndarray, *, max_side: int, limit: int, gains: np.ndarray | None = None
+) -> list[Region]:
     """Propose plate regions, best first.
 
     Args:
         image: BGR uint8 (H, W, 3) frame.
         max_side: Work at a copy whose longest side is at most this many pixels.
         limit: Return at most this many regions.
+        gains: Per-channel gains that undo the frame's colour cast
+            (`colour.neutral_gains`): the plate colours' hue and saturation bands are
+            those of white light, and a cast moves plates out of them (a greenish lamp
+            turns a green plate pale and a blue one cyan).
 
     Returns:
         Regions in `image` coordinates, overlapping proposals merged, best score first.
@@ -58,6 +64,7 @@ def find_plates(image: np.ndarray, *, max_side: int, limit: int) -> list[Region]
     h, w = image.shape[:2]
     scale = min(1.0, max_side / max(h, w))
     small = image if scale == 1.0 else cv2.resize(image, None, fx=scale, fy=scale)
+    small = balance(small, gains)
     grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
     colour_masks = masks(cv2.cvtColor(small, cv2.COLOR_BGR2HSV), _CHROMATIC)
     # a plate on a body of its own colour merges with it; its characters set it apart

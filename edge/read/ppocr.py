@@ -23,7 +23,7 @@ import numpy as np
 
 from checkpoint.plates import PROVINCES, text_affinity
 from edge.read.base import PlateReader, StageTimes, check_image
-from edge.read.colour import Scene, classify, monochrome, neutral_gains
+from edge.read.colour import Scene, classify, measure_cast, monochrome
 from edge.read.config import PPOCRConfig
 from edge.read.decode import CharRead, CTCDecoder
 from edge.read.grammar import accepts, choose, plate_color, rank, repair_rows
@@ -105,6 +105,7 @@ class PPOCRReader(PlateReader):
         self._mono = False
         # per-read: channel gains that undo the frame's colour cast, for judging plate colours
         self._gains: np.ndarray | None = None
+        self._finder_gains: np.ndarray | None = None
         # across reads: which tile of the frame the lane-mode sweep searches next
         self._sweep = itertools.count()
         # first runs allocate and tune kernels; pay for that here, not on the first frame
@@ -121,10 +122,14 @@ class PPOCRReader(PlateReader):
         self._memo.clear()
         self._provinces.clear()
         self._refined.clear()
-        if scene is not None and image is frame:
-            self._mono, self._gains = scene.mono, scene.gains
+        if scene is None or image is not frame:
+            cast = measure_cast(image)
+            scene_mono, gains, steady = monochrome(image), cast.gains, cast.steady
         else:
-            self._mono, self._gains = monochrome(image), neutral_gains(image)
+            scene_mono, gains, steady = scene.mono, scene.gains, scene.steady
+        self._mono, self._gains = scene_mono, gains
+        # the finder's colour bands trust only a light the whole frame agrees on
+        self._finder_gains = gains if steady else None
 
     def read_timed(
         self,
@@ -139,7 +144,10 @@ class PPOCRReader(PlateReader):
         clock = _Clock()
         self._begin(frame, image, scene)  # the frame, not the roi: colour is the camera's
         regions = find_plates(
-            view, max_side=self.config.finder_side, limit=self.config.max_candidates
+            view,
+            max_side=self.config.finder_side,
+            limit=self.config.max_candidates,
+            gains=self._finder_gains,
         )
         clock.lap("localise")
         reads: list[PlateRead] = []

@@ -66,6 +66,9 @@ def test_dev_photo_plate(reader: PlateReader, name: str, plate: str) -> None:
         ("we_hongkang1.jpg", Taking(roll=5), "粤ZR066港"),
         # a plate tilted 17 degrees: the crop detector finds no line around the coarse one
         ("we_old_tmp93E9.jpg", Taking(roll=5), "琼A6716学"),
+        # the colour finder's bands are white light's: a cast is undone before them
+        ("we_old_2.jpg", Taking(light="greenish"), "粤BD01366"),
+        ("we_old_2.jpg", Taking(light="cool"), "粤B1S7K7"),
     ],
     ids=[
         "province-scaled",
@@ -74,6 +77,8 @@ def test_dev_photo_plate(reader: PlateReader, name: str, plate: str) -> None:
         "hong-kong-screws-jpeg",
         "stacked-plates-turned",
         "coarse-line-turned",
+        "finder-greenish-light",
+        "finder-cool-light",
     ],
 )
 def test_dev_photo_taken_otherwise(

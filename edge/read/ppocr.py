@@ -52,6 +52,9 @@ _TOP_ASPECT = (0.7, 5.0)  # the top row of a double-layer plate
 _SAME_PLATE_IOU = 0.3
 # ...unless both are sure of clearly different texts, which then takes this much overlap
 _TWO_PLATES_IOU = 0.5
+# a cast the plate finder undoes: as taken the dev photos measure up to 1.19 (a camera's own
+# white balance), a lamp 1.22 (greenish) to 1.68
+_FINDER_CAST = 1.2
 _NESTED = 0.7  # a box lying this much inside another is a looser box around the same plate
 _INSIDE = 0.9  # a read whose box lies this much inside another's is that place read twice
 _SAME_LINES_IOU = 0.8
@@ -128,8 +131,11 @@ class PPOCRReader(PlateReader):
         else:
             scene_mono, gains, steady = scene.mono, scene.gains, scene.steady
         self._mono, self._gains = scene_mono, gains
-        # the finder's colour bands trust only a light the whole frame agrees on
-        self._finder_gains = gains if steady else None
+        # the finder's colour bands are those of plates as cameras take them, which keep a
+        # little of the light (their own white balance): only a strong cast the whole
+        # frame agrees on (a lamp) is undone for it
+        strong = gains is not None and float(gains.max() / gains.min()) >= _FINDER_CAST
+        self._finder_gains = gains if steady and strong else None
 
     def read_timed(
         self,

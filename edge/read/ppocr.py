@@ -50,12 +50,12 @@ _MAX_DET_WIDTH = 640
 _LINE_ASPECT = (1.6, 10.0)  # a one-row plate's text line
 _TOP_ASPECT = (0.7, 5.0)  # the top row of a double-layer plate
 _SAME_PLATE_IOU = 0.3
-# ...unless both are sure of clearly different texts, which then takes this much overlap
+# ...unless the two read unlike texts (`_unlike`): then it takes this much overlap
 _TWO_PLATES_IOU = 0.5
+_NESTED = 0.7  # a box lying this much inside another is a looser box around the same plate
 # a cast the plate finder undoes: as taken the dev photos measure up to 1.19 (a camera's own
 # white balance), a lamp 1.22 (greenish) to 1.68
 _FINDER_CAST = 1.2
-_NESTED = 0.7  # a box lying this much inside another is a looser box around the same plate
 _INSIDE = 0.9  # a read whose box lies this much inside another's is that place read twice
 _SAME_LINES_IOU = 0.8
 _SNAP_SCALE = 0.95  # whole-frame detection may give up 10% of its pixels for a whole factor

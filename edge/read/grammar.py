@@ -28,7 +28,6 @@ _DIGITS = frozenset("0123456789")
 _ENERGY = frozenset("DABCEFGHJK")
 _WHITE_OR_YELLOW = frozenset({"white", "yellow"})
 _ACHROMATIC = frozenset({"white", "black"})
-_FARM_COLORS = frozenset({"green", "unknown"})
 _KIND_COLORS: dict[PlateKind, frozenset[str]] = {
     PlateKind.GENERIC: _WHITE_OR_YELLOW | _ACHROMATIC,
     PlateKind.MILITARY: _ACHROMATIC,
@@ -220,7 +219,7 @@ def _is_farm(text: str, color: str) -> bool:
     over `27252`) on a green plate. Its second character is a digit, where every other
     mainland plate has a letter."""
     return (
-        color in _FARM_COLORS
+        (color == "unknown" or color in _KIND_COLORS[PlateKind.AGRICULTURAL])
         and len(text) == 8
         and text[0] in PROVINCES
         and all(c in _DIGITS for c in text[1:])

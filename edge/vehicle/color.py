@@ -51,6 +51,9 @@ _HUE_VS_BRIGHT = 0.6  # ...if it also holds this much against white and silver p
 # sigma; 0.5 plate widths is 1.5 heights of a one-row plate): a plate's width is the ruler,
 # since its height depends on its kind (a two-row plate is twice as tall, not twice as wide)
 _NEAR_WIDTHS, _NEAR_UP = 1.0, 0.5
+# two plates of one vehicle (`same_vehicle`): widths within this factor, overlapping across
+# by this share of the narrower, at most this many of its widths apart
+_PAIR_SCALE, _PAIR_OVERLAP, _PAIR_GAP = 2.0, 0.5, 0.5
 # achromatic bands on the exposure-normalised value channel
 _WHITE_V, _SILVER_V, _GREY_V = 185, 140, 80
 # OpenCV hue (0-180) upper bounds, in order; red wraps around 180
@@ -174,7 +177,10 @@ def estimate_color(
 
     Near the plate, pixels count more (`_near_plate`): the panel a plate is bolted to is
     the vehicle's own paint for certain, while the region's far edges, sized for an average
-    car, may hold road, a neighbour, glass or the sky mirrored in a glossy boot lid.
+    car, may hold road, a neighbour, glass or the sky mirrored in a glossy boot lid. A
+    second plate of the same vehicle (`same_vehicle`, among `others`) marks its own paint
+    too, and the panels around it count as much: one plate of a cross-border lorry may sit
+    between fog-lamp recesses where the other sits on the painted bumper.
 
     Args:
         image: The whole BGR uint8 frame (the light is judged on it unless given).
@@ -209,7 +215,9 @@ def estimate_color(
         return ColorEstimate(VehicleColor.UNKNOWN, 0.0, light.doubtful, {})
     weights = None
     if plate is not None:
-        weights = _near_plate(names.shape, region, plate, scale)[keep]
+        mates = [box for box in others if same_vehicle(plate, box)]
+        near = sum(_near_plate(names.shape, region, box, scale) for box in (plate, *mates))
+        weights = np.asarray(near)[keep]
     shares = _shares(named, weights)
     best = _winner(shares)
     # a painted hue competes with other paint, not with the grille and shadows under it
@@ -221,6 +229,25 @@ def estimate_color(
     if _split(names, mask, best):
         confidence = min(confidence, _SPLIT_CONFIDENCE)
     return ColorEstimate(best, confidence, light.doubtful, shares)
+
+
+def same_vehicle(plate: Box, other: Box) -> bool:
+    """Whether two plates are carried by one vehicle: one right above the other.
+
+    A cross-border vehicle carries its Hong Kong or Macau plate right above its mainland
+    粤Z one. Plates have standard widths (440 mm; Hong Kong 520 or 340 mm), so one
+    vehicle's two plates are within `_PAIR_SCALE` of each other's width, overlap across
+    and lie less than half a plate width apart; a plate on the next vehicle in the queue
+    is smaller and further up, or beside.
+    """
+    narrower, wider = sorted((plate.width, other.width))
+    overlap = min(plate.x2, other.x2) - max(plate.x1, other.x1)
+    gap = max(plate.y1, other.y1) - min(plate.y2, other.y2)
+    return (
+        wider <= _PAIR_SCALE * narrower
+        and overlap >= _PAIR_OVERLAP * narrower
+        and gap <= _PAIR_GAP * narrower
+    )
 
 
 def _near_plate(shape: tuple[int, ...], region: Box, plate: Box, scale: float) -> np.ndarray:

@@ -11,7 +11,7 @@ from edge.read import PlateReader
 from edge.read.colour import judge_scene
 from edge.synth import LIGHTS as SYNTH_LIGHTS
 from edge.types import Box
-from edge.vehicle.color import body_region, estimate_color, judge_light
+from edge.vehicle.color import body_region, estimate_color, judge_light, same_vehicle
 from edge.vehicle.look import add_looks
 from tests.edge.read.conftest import needs_font
 from tests.edge.vehicle.scenes import PAINTS, vehicle_frame
@@ -217,3 +217,47 @@ def test_the_frame_s_other_plates_are_no_paint() -> None:
     assert masked.shares.get(VehicleColor.WHITE, 0.0) < 0.01
     assert masked.color is VehicleColor.BLACK
     assert masked.confidence > alone.confidence
+
+
+def _cross_border_lorry(*, hong_kong_plate: bool) -> tuple[np.ndarray, Box, Box]:
+    """A white lorry front whose dark bumper starts right under its Hong Kong plate; the
+    mainland plate sits on the bumper."""
+    rng = np.random.default_rng(5)
+    frame = np.full((480, 640, 3), 110, np.float32)
+    frame[40:440, 120:520] = 225  # white cab front
+    frame[244:330, 130:510] = 45  # dark bumper
+    upper, lower = Box(280, 215, 360, 255), Box(270, 274, 370, 304)
+    if hong_kong_plate:
+        frame[upper.y1 : upper.y2, upper.x1 : upper.x2] = 240
+        frame[upper.y1 + 6 : upper.y2 - 6, upper.x1 + 10 : upper.x2 - 10] = 20
+    frame[lower.y1 : lower.y2, lower.x1 : lower.x2] = 20  # black mainland plate
+    frame[lower.y1 + 8 : lower.y2 - 8, lower.x1 + 10 : lower.x2 - 10] = 235
+    image = np.clip(frame + rng.normal(0, 3, frame.shape), 0, 255).astype(np.uint8)
+    return image, upper, lower
+
+
+def test_a_vehicle_s_second_plate_marks_its_paint_too() -> None:
+    """The panels around either plate of a cross-border lorry are its own: where the
+    mainland plate sits on a dark bumper, the painted panel around the Hong Kong plate
+    above it votes as much. A lone plate on the same bumper names the bumper."""
+    image, upper, lower = _cross_border_lorry(hong_kong_plate=True)
+    region = body_region(image.shape, lower, None)
+    assert region is not None
+    assert estimate_color(image, region, lower, others=[upper]).color is VehicleColor.WHITE
+    image, _, lower = _cross_border_lorry(hong_kong_plate=False)
+    assert estimate_color(image, region, lower).color is VehicleColor.BLACK
+
+
+@pytest.mark.parametrize(
+    ("plate", "other", "expected"),
+    [
+        (Box(892, 1944, 1136, 2078), Box(856, 2068, 1176, 2176), True),  # two-row over one-row
+        (Box(789, 1809, 1093, 1899), Box(756, 1637, 1124, 1727), True),  # a plate's width apart
+        (Box(100, 300, 200, 330), Box(260, 300, 360, 330), False),  # two cars side by side
+        (Box(100, 300, 200, 330), Box(120, 200, 160, 212), False),  # a car further down the lane
+        (Box(100, 300, 200, 330), Box(100, 160, 200, 190), False),  # too far above
+    ],
+)
+def test_two_plates_of_one_vehicle(plate: Box, other: Box, expected: bool) -> None:
+    assert same_vehicle(plate, other) is expected
+    assert same_vehicle(other, plate) is expected

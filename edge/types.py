@@ -61,8 +61,12 @@ class Box:
     def moved(self, dx: int, dy: int) -> Box:
         return Box(self.x1 + dx, self.y1 + dy, self.x2 + dx, self.y2 + dy)
 
+    def overlap_across(self, other: Box) -> int:
+        """How many pixel columns the two boxes share (0 when side by side)."""
+        return max(0, min(self.x2, other.x2) - max(self.x1, other.x1))
+
     def iou(self, other: Box) -> float:
-        ix = max(0, min(self.x2, other.x2) - max(self.x1, other.x1))
+        ix = self.overlap_across(other)
         iy = max(0, min(self.y2, other.y2) - max(self.y1, other.y1))
         inter = ix * iy
         union = self.width * self.height + other.width * other.height - inter

@@ -56,7 +56,7 @@ def stacked(top: Box, bottom: Box, fit: RowFit = CLEAR_ROWS) -> bool:
     if top.height > fit.height * bottom.height:
         return False
     gap = (bottom.y1 - top.y2) / bottom.height
-    overlap = min(top.x2, bottom.x2) - max(top.x1, bottom.x1)
+    overlap = top.overlap_across(bottom)
     return fit.gap[0] <= gap <= fit.gap[1] and overlap >= fit.overlap * min(top.width, bottom.width)
 
 

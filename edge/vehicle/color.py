@@ -241,7 +241,7 @@ def same_vehicle(plate: Box, other: Box) -> bool:
     is smaller and further up, or beside.
     """
     narrower, wider = sorted((plate.width, other.width))
-    overlap = min(plate.x2, other.x2) - max(plate.x1, other.x1)
+    overlap = plate.overlap_across(other)
     gap = max(plate.y1, other.y1) - min(plate.y2, other.y2)
     return (
         wider <= _PAIR_SCALE * narrower

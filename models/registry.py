@@ -16,6 +16,7 @@ import shutil
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, ValidationError
 
@@ -39,6 +40,9 @@ class ModelEntry(Settings):
     package: str | None = Field(None, description="wheel that ships the file")
     classes: list[str] = Field(default_factory=list)
     input_size: str = ""
+    head: Literal["yolo", "ssd"] = Field(
+        "yolo", description="output layout: an Ultralytics export, or a Caffe-style SSD"
+    )
 
 
 @dataclass(frozen=True, slots=True)

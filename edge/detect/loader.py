@@ -1,4 +1,8 @@
-"""Pick a detector by registry name or file: ONNX on ONNX Runtime, `.pt` via ultralytics."""
+"""Pick a detector by registry name or file: ONNX on ONNX Runtime, `.pt` via ultralytics.
+
+An ONNX file is an Ultralytics YOLO export unless its registry entry says `head = "ssd"`
+or the file carries SSD head metadata (`edge.detect.ssd`).
+"""
 
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ def load_detector(
     path = Path(spec)
     labels: tuple[str, ...] = ()
     name = path.stem
+    ssd = False
     if not path.suffix:
         entry = next((e for e in registry.entries(data_dir) if e.name == spec), None)
         if entry is None:
@@ -35,12 +40,28 @@ def load_detector(
         if state.path is None or state.state != "ok":
             raise ConfigError(f"detector {spec}: {state.state} ({entry.file})")
         path, labels, name = state.path, tuple(entry.classes), entry.name
+        ssd = entry.head == "ssd"
     if not path.is_file():
         raise ConfigError(f"detector file {path} does not exist")
     if path.suffix == ".pt":
         from edge.detect.ultra import YoloTorch
 
         return YoloTorch(path, min_confidence=min_confidence, name=name)
+    if ssd or _has_ssd_heads(path):
+        from edge.detect.ssd import PlateSsd
+
+        return PlateSsd(path, threads=threads, min_confidence=min_confidence, name=name)
     from edge.detect.yolo import YoloOnnx
 
     return YoloOnnx(path, threads=threads, min_confidence=min_confidence, labels=labels, name=name)
+
+
+def _has_ssd_heads(path: Path) -> bool:
+    """Whether an installed ONNX file is an SSD export (`models/convert_hyperlpr_ssd.py`)."""
+    import onnx
+
+    try:
+        model = onnx.load(str(path), load_external_data=False)
+    except Exception:  # not ONNX at all: YoloOnnx reports it with the loader's message
+        return False
+    return any(prop.key == "ssd_heads" for prop in model.metadata_props)

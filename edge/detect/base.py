@@ -39,6 +39,10 @@ class Detector(ABC):
 
     name: str
     labels: tuple[str, ...]
+    min_confidence: float
+    lane_min_confidence: float = 0.1
+    """The score a lane takes boxes from: a plate box costs one recognition, and recognition
+    plus the plate grammar reject what is not a plate, so a low score pays."""
 
     @abstractmethod
     def detect(self, image: np.ndarray) -> list[Detection]:

@@ -40,6 +40,7 @@ class PlateReader(ABC):
         roi: Box | None = None,
         near: Sequence[Box] = (),
         scene: Scene | None = None,
+        boxed: Sequence[Box] = (),
     ) -> list[PlateRead]:
         """Read every plate in `image` (or inside `roi`), most confident first.
 
@@ -51,6 +52,8 @@ class PlateReader(ABC):
                 backend may look there first, before any costly whole-frame search.
             scene: The frame's light (`edge.read.colour.judge_scene` of `image`), when the
                 caller judged it already for its vehicle stage; judged here otherwise.
+            boxed: Plates a plate detector boxed in this frame: read first; the backend's
+                own search may run only when they read nothing.
 
         Returns:
             One read per plate found; empty when there is none.
@@ -59,7 +62,7 @@ class PlateReader(ABC):
             InvalidInput: `image` is not a BGR uint8 (H, W, 3) array, is too small, or
                 `roi` lies outside it.
         """
-        return self.read_timed(image, roi, near, scene)[0]
+        return self.read_timed(image, roi, near, scene, boxed)[0]
 
     def read_text_lines(self, image: np.ndarray, scene: Scene | None = None) -> list[PlateRead]:
         """The most thorough read the backend has, whatever its fast-path settings."""
@@ -78,6 +81,7 @@ class PlateReader(ABC):
         roi: Box | None = None,
         near: Sequence[Box] = (),
         scene: Scene | None = None,
+        boxed: Sequence[Box] = (),
     ) -> tuple[list[PlateRead], StageTimes]:
         """`read`, plus how long each stage took."""
 

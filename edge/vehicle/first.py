@@ -38,12 +38,13 @@ _MIN_UNREADABLE_WIDTH = 4 * 60
 class VehicleFirstReader:
     """A `Reader` for the edge: detector + plate reader -> plate reads with vehicle looks.
 
-    With a detector that boxes plates (ours), the cheap colour finder runs on the whole
-    frame and the detector's plate boxes stand in for the slow whole-frame text detector: a
-    box costs one recognition, and recognition plus the plate grammar reject what is not a
-    plate, so plate boxes are taken at a low score. Whole-frame text detection still runs
-    when the detector saw something that neither the finder nor its boxes could read, but
-    never on a frame where the detector saw nothing: an empty lane costs one detector pass.
+    With a detector that boxes plates, its boxes stand in for the slow whole-frame text
+    detector and are read first: a box costs one recognition, and recognition plus the
+    plate grammar reject what is not a plate, so plate boxes are taken at a low score. The
+    cheap colour finder runs on the whole frame only when no box read (a plate the detector
+    missed, mostly a small one). Whole-frame text detection still runs when the detector
+    saw something that neither its boxes nor the finder could read, but never on a frame
+    where the detector saw nothing: an empty lane costs one detector pass.
     With a vehicle-only detector (COCO), the plate reader looks inside each vehicle box.
     """
 
@@ -104,13 +105,8 @@ class VehicleFirstReader:
         # one judgement of the frame's light for every plate read and vehicle looked at
         scene = scene if scene is not None else judge_scene(image)
         if self.detector.finds_plates:
-            reads = self.plates.read(image, roi=roi, near=near, scene=scene)
-            boxed = [
-                d.box
-                for d in detections
-                if d.is_plate and all(d.box.iou(r.box) < _SAME_PLATE_IOU for r in reads)
-            ][: self.max_plate_boxes]
-            reads += self.plates.read_boxes(image, boxed, scene) if boxed else []
+            boxed = [d.box for d in detections if d.is_plate][: self.max_plate_boxes]
+            reads = self.plates.read(image, roi=roi, near=near, scene=scene, boxed=boxed)
             if not reads and detections:
                 # something is there and nothing cheap read it: text detection on the frame
                 reads = self.plates.read_text_lines(image, scene)
@@ -223,8 +219,9 @@ def load_lane_reader(
         return load_reader(
             PPOCRConfig(threads=threads, full_frame="always" if stills else "when_no_plate")
         )
-    # plate boxes are verified by recognition and the grammar: take them at a low score
-    found = load_detector(detector, data_dir, threads=threads, min_confidence=0.1)
+    # plate boxes are verified by recognition and the grammar: each backend says how low
+    found = load_detector(detector, data_dir, threads=threads)
+    found.min_confidence = found.lane_min_confidence
     if not found.finds_vehicles:
         logger.warning("detector %s finds no vehicles (%s)", found.name, ",".join(found.labels))
     # a detector that boxes plates replaces whole-frame text detection

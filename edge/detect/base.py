@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+import onnxruntime as ort
 
+from checkpoint.errors import ConfigError
 from edge.types import Box
 
 # labels that mean "a vehicle" in COCO and in our own plate/vehicle-face model
@@ -59,3 +62,22 @@ class Detector(ABC):
     @property
     def finds_people(self) -> bool:
         return PERSON_LABEL in self.labels
+
+
+def cpu_session(path: Path, threads: int) -> ort.InferenceSession:
+    """A detector's ONNX Runtime session on `threads` CPU threads.
+
+    The plate reader's sessions run right after on the same cores: threads that spin
+    waiting for more work would steal them, so spinning is off.
+
+    Raises:
+        ConfigError: the file is missing or not a model ONNX Runtime can run.
+    """
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    try:
+        return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # onnxruntime raises its own untyped errors
+        raise ConfigError(f"cannot load detector {path}: {exc}") from exc

@@ -19,10 +19,9 @@ from typing import Any
 
 import cv2
 import numpy as np
-import onnxruntime as ort
 
 from checkpoint.errors import ConfigError
-from edge.detect.base import PLATE_LABEL, Detection, Detector
+from edge.detect.base import PLATE_LABEL, Detection, Detector, cpu_session
 from edge.detect.yolo import letterbox
 from edge.read.base import check_image
 from edge.types import Box
@@ -98,22 +97,14 @@ class PlateSsd(Detector):
         imgsz: int = 640,
         name: str = "",
     ) -> None:
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self._session = cpu_session(path, threads)
         try:
-            self._session = ort.InferenceSession(
-                str(path), options, providers=["CPUExecutionProvider"]
-            )
             meta = self._session.get_modelmeta().custom_metadata_map
             self._heads = [_Head.from_meta(h) for h in json.loads(meta["ssd_heads"])]
             self._mean = np.array([float(v) for v in meta["mean"].split(",")], np.float32)
             self._std = np.array([float(v) for v in meta["std"].split(",")], np.float32)
             self.iou = iou if iou is not None else float(meta.get("nms_threshold", 0.45))
-        except ConfigError:
-            raise
-        except Exception as exc:  # onnxruntime and a malformed file raise untyped errors
+        except (KeyError, ValueError, TypeError) as exc:  # no or malformed SSD metadata
             raise ConfigError(f"cannot load SSD detector {path}: {exc}") from exc
         self._input = self._session.get_inputs()[0].name
         self._outputs = [o.name for o in self._session.get_outputs()]

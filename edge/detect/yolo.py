@@ -18,10 +18,9 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import onnxruntime as ort
 
 from checkpoint.errors import ConfigError
-from edge.detect.base import Detection, Detector
+from edge.detect.base import Detection, Detector, cpu_session
 from edge.read.base import check_image
 from edge.types import Box
 
@@ -44,18 +43,7 @@ class YoloOnnx(Detector):
         labels: tuple[str, ...] = (),
         name: str = "",
     ) -> None:
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        # the plate reader's sessions run right after on the same cores: threads that spin
-        # waiting for more work would steal them
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        try:
-            self._session = ort.InferenceSession(
-                str(path), options, providers=["CPUExecutionProvider"]
-            )
-        except Exception as exc:  # onnxruntime raises its own untyped errors
-            raise ConfigError(f"cannot load detector {path}: {exc}") from exc
+        self._session = cpu_session(path, threads)
         meta = self._session.get_modelmeta().custom_metadata_map
         self.labels = labels or _labels(meta, path)
         model_input = self._session.get_inputs()[0]

@@ -68,12 +68,6 @@ class PlateReader(ABC):
         """The most thorough read the backend has, whatever its fast-path settings."""
         return self.read(image, scene=scene)
 
-    def read_boxes(
-        self, image: np.ndarray, boxes: list[Box], scene: Scene | None = None
-    ) -> list[PlateRead]:
-        """Read plates a detector has already boxed (backends may do this faster)."""
-        return [read for box in boxes for read in self.read(image, roi=box, scene=scene)]
-
     @abstractmethod
     def read_timed(
         self,

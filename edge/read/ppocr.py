@@ -63,10 +63,10 @@ _MIN_PARTIAL = 3  # plate characters a direct read needs before the detector is 
 _ACHROMATIC = frozenset({"white", "black"})
 _CROSS_BORDER = frozenset("港澳")  # the mainland plate of a vehicle that carries two
 # where a cross-border vehicle's other plate is looked for: the band above its mainland
-# plate, this many of its widths out to each side and heights up; the refine pads it by
-# `_PAD_TOP` more (dev photos: the top of the Hong Kong plate stands 1.0 to 1.9 mainland
-# plate heights above the mainland plate's top)
-_COMPANION_REACH = (0.0, 1.6)
+# plate, as wide as it and this many of its heights up; the refine pads it by `_PAD_TOP`
+# more (dev photos: the top of the Hong Kong plate stands 1.0 to 1.9 mainland plate
+# heights above the mainland plate's top)
+_COMPANION_REACH = 1.6
 _TWO_ROW_COLOURS = frozenset({"yellow", "white", "green", "black"})  # never blue
 _MAX_DOUBLE_ASPECT = 2.4  # a one-row plate line is wider than this
 _HINT_GROW = (0.3, 1.5)  # how far a plate moves between frames, in its width and height
@@ -232,23 +232,6 @@ class PPOCRReader(PlateReader):
         # coarse lines are too loose to read well: detect again around each
         return self._read_regions(view, [p.box for p in found], clock, coarse=found)
 
-    def read_boxes(
-        self, image: np.ndarray, boxes: list[Box], scene: Scene | None = None
-    ) -> list[PlateRead]:
-        """Read plates a detector has already boxed: no finder, no whole-frame detector.
-
-        A one-row box is read as it is; a squat box (two rows) or a failed direct read is
-        refined with the text detector around the box first.
-        """
-        frame, _ = check_image(image, None)
-        image = brighten(frame, _EXPOSURE_STEP, _DARK_FRAME)
-        clock = _Clock()
-        self._begin(frame, image, scene)
-        reads = self._read_boxed(image, boxes, clock)
-        reads += self._companions(image, reads, clock)
-        whole = Box(0, 0, image.shape[1], image.shape[0])
-        return [_shift(r, whole, image.shape) for r in _distinct(reads)]
-
     def _read_boxed(
         self, image: np.ndarray, boxes: Sequence[Box], clock: _Clock
     ) -> list[PlateRead]:
@@ -287,12 +270,7 @@ class PPOCRReader(PlateReader):
             if read.text[-1:] not in _CROSS_BORDER:
                 continue
             box = read.box
-            above = Box(
-                box.x1 - round(box.width * _COMPANION_REACH[0]),
-                box.y1 - round(box.height * _COMPANION_REACH[1]),
-                box.x2 + round(box.width * _COMPANION_REACH[0]),
-                box.y1,
-            )
+            above = Box(box.x1, box.y1 - round(box.height * _COMPANION_REACH), box.x2, box.y1)
             if any(above.holds_centre_of(r.box) for r in reads + found if r is not read):
                 continue
             area = _into(above, Box(0, 0, image.shape[1], image.shape[0]))

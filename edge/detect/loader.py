@@ -31,7 +31,8 @@ def load_detector(
     labels: tuple[str, ...] = ()
     name = path.stem
     ssd = False
-    if not path.suffix:
+    spec_is_entry = not path.suffix  # a registry entry says its head; a file is probed
+    if spec_is_entry:
         entry = next((e for e in registry.entries(data_dir) if e.name == spec), None)
         if entry is None:
             known = ", ".join(e.name for e in registry.entries(data_dir) if e.task == "detection")
@@ -47,7 +48,7 @@ def load_detector(
         from edge.detect.ultra import YoloTorch
 
         return YoloTorch(path, min_confidence=min_confidence, name=name)
-    if ssd or _has_ssd_heads(path):
+    if ssd or (not spec_is_entry and _has_ssd_heads(path)):
         from edge.detect.ssd import PlateSsd
 
         return PlateSsd(path, threads=threads, min_confidence=min_confidence, name=name)

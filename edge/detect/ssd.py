@@ -17,14 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import cv2
 import numpy as np
 
 from checkpoint.errors import ConfigError
 from edge.detect.base import PLATE_LABEL, Detection, Detector, cpu_session
-from edge.detect.yolo import letterbox
+from edge.detect.yolo import frame_detections, letterbox
 from edge.read.base import check_image
-from edge.types import Box
 
 logger = logging.getLogger(__name__)
 
@@ -139,21 +137,22 @@ class PlateSsd(Detector):
         if not keep.any():
             return []
         anchor, loc, score = anchor[keep], loc[keep], score[keep]
-        cx = anchor[:, 0] + loc[:, 0] * anchor[:, 2]
-        cy = anchor[:, 1] + loc[:, 1] * anchor[:, 3]
-        w = anchor[:, 2] * np.exp(np.minimum(loc[:, 2], 10.0))
-        h = anchor[:, 3] * np.exp(np.minimum(loc[:, 3], 10.0))
-        rects = np.stack(
-            [(cx - w / 2 - pad_x) / scale, (cy - h / 2 - pad_y) / scale, w / scale, h / scale],
+        centres = np.stack(
+            [
+                anchor[:, 0] + loc[:, 0] * anchor[:, 2],
+                anchor[:, 1] + loc[:, 1] * anchor[:, 3],
+                anchor[:, 2] * np.exp(np.minimum(loc[:, 2], 10.0)),
+                anchor[:, 3] * np.exp(np.minimum(loc[:, 3], 10.0)),
+            ],
             axis=1,
         )
-        chosen = cv2.dnn.NMSBoxes(rects.tolist(), score.tolist(), self.min_confidence, self.iou)
-        frame_h, frame_w = image.shape[:2]
-        out: list[Detection] = []
-        for i in np.asarray(chosen, dtype=int).reshape(-1):
-            x1, y1 = max(0, int(rects[i, 0])), max(0, int(rects[i, 1]))
-            x2 = min(frame_w, int(np.ceil(rects[i, 0] + rects[i, 2])))
-            y2 = min(frame_h, int(np.ceil(rects[i, 1] + rects[i, 3])))
-            if x2 > x1 and y2 > y1:
-                out.append(Detection(Box(x1, y1, x2, y2), PLATE_LABEL, float(score[i])))
-        return sorted(out, key=lambda d: -d.confidence)
+        return frame_detections(
+            centres,
+            score,
+            np.zeros(len(score), np.int64),
+            self.labels,
+            placed=(scale, pad_x, pad_y),
+            shape=image.shape,
+            min_confidence=self.min_confidence,
+            iou=self.iou,
+        )

@@ -91,25 +91,51 @@ class YoloOnnx(Detector):
         keep = best >= self.min_confidence
         if not keep.any():
             return []
-        boxes, classes, best = predictions[keep, :4], classes[keep], best[keep]
-        x1 = (boxes[:, 0] - boxes[:, 2] / 2 - pad_x) / scale
-        y1 = (boxes[:, 1] - boxes[:, 3] / 2 - pad_y) / scale
-        w, h = boxes[:, 2] / scale, boxes[:, 3] / scale
-        rects = np.stack([x1, y1, w, h], axis=1)
-        chosen = cv2.dnn.NMSBoxesBatched(
-            rects.tolist(), best.tolist(), classes.tolist(), self.min_confidence, self.iou
+        return frame_detections(
+            predictions[keep, :4],
+            best[keep],
+            classes[keep],
+            self.labels,
+            placed=(scale, pad_x, pad_y),
+            shape=image.shape,
+            min_confidence=self.min_confidence,
+            iou=self.iou,
         )
-        height, width = image.shape[:2]
-        out: list[Detection] = []
-        for i in np.asarray(chosen, dtype=int).reshape(-1):
-            bx1, by1 = max(0, int(rects[i, 0])), max(0, int(rects[i, 1]))
-            bx2 = min(width, int(np.ceil(rects[i, 0] + rects[i, 2])))
-            by2 = min(height, int(np.ceil(rects[i, 1] + rects[i, 3])))
-            if bx2 > bx1 and by2 > by1:
-                out.append(
-                    Detection(Box(bx1, by1, bx2, by2), self.labels[classes[i]], float(best[i]))
-                )
-        return sorted(out, key=lambda d: -d.confidence)
+
+
+def frame_detections(
+    boxes: np.ndarray,
+    scores: np.ndarray,
+    classes: np.ndarray,
+    labels: tuple[str, ...],
+    *,
+    placed: tuple[float, float, float],
+    shape: tuple[int, ...],
+    min_confidence: float,
+    iou: float,
+) -> list[Detection]:
+    """Boxes in letterboxed input pixels (centre x, centre y, width, height) -> detections
+    in frame pixels, suppressed per class and clipped to the frame, best first.
+
+    `placed`: the letterbox's scale and left/top padding.
+    """
+    scale, pad_x, pad_y = placed
+    x1 = (boxes[:, 0] - boxes[:, 2] / 2 - pad_x) / scale
+    y1 = (boxes[:, 1] - boxes[:, 3] / 2 - pad_y) / scale
+    w, h = boxes[:, 2] / scale, boxes[:, 3] / scale
+    rects = np.stack([x1, y1, w, h], axis=1)
+    chosen = cv2.dnn.NMSBoxesBatched(
+        rects.tolist(), scores.tolist(), classes.tolist(), min_confidence, iou
+    )
+    height, width = shape[:2]
+    out: list[Detection] = []
+    for i in np.asarray(chosen, dtype=int).reshape(-1):
+        bx1, by1 = max(0, int(rects[i, 0])), max(0, int(rects[i, 1]))
+        bx2 = min(width, int(np.ceil(rects[i, 0] + rects[i, 2])))
+        by2 = min(height, int(np.ceil(rects[i, 1] + rects[i, 3])))
+        if bx2 > bx1 and by2 > by1:
+            out.append(Detection(Box(bx1, by1, bx2, by2), labels[classes[i]], float(scores[i])))
+    return sorted(out, key=lambda d: -d.confidence)
 
 
 def letterbox(

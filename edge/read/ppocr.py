@@ -69,6 +69,10 @@ _CROSS_BORDER = frozenset("港澳")  # the mainland plate of a vehicle that carr
 _COMPANION_REACH = 1.6
 _TWO_ROW_COLOURS = frozenset({"yellow", "white", "green", "black"})  # never blue
 _MAX_DOUBLE_ASPECT = 2.4  # a one-row plate line is wider than this
+# a plate detector's box is the plate within these shares of its width and height each
+# way; its crop is detected this many pixels high (a colour blob's at `det_height`)
+_BOXED_PAD = (0.15, 0.2)
+_BOXED_DET_HEIGHT = 96
 _HINT_GROW = (0.3, 1.5)  # how far a plate moves between frames, in its width and height
 _EXPOSURE_STEP = 8  # a frame's exposure is judged on every 8th pixel each way
 # a frame whose brightest paint is dimmer than this is brightened before it is read: a dim
@@ -250,7 +254,7 @@ class PPOCRReader(PlateReader):
             one_row = box.width / box.height > _MAX_DOUBLE_ASPECT
             direct = warp_line(image, quad) if one_row else None
             found = self._read_direct(image, PlateLines((direct,)), clock) if direct else []
-            reads += found or self._read_regions(image, [box], clock)
+            reads += found or self._read_regions(image, [box], clock, boxed=True)
         return reads
 
     def _companions(
@@ -312,9 +316,12 @@ class PPOCRReader(PlateReader):
         clock: _Clock,
         grow: tuple[float, float] = (0.0, 0.0),
         coarse: Sequence[PlateLines] = (),
+        *,
+        boxed: bool = False,
     ) -> list[PlateRead]:
         """Refine each region to exact plate lines with the detector, then read them
-        (`grow`: how far the plate may have moved, as in `_refine`).
+        (`grow`: how far the plate may have moved, `boxed`: the regions are a plate
+        detector's boxes, both as in `_refine`).
 
         `coarse`: the whole-frame detector's lines behind `regions`, one per region. Where
         the crop detector finds no line at all around one, that line is read as it is: a
@@ -326,7 +333,7 @@ class PPOCRReader(PlateReader):
         for index, region in enumerate(regions):
             if self._was_refined(region):
                 continue
-            refined = self._refine(image, region, grow)
+            refined = self._refine(image, region, grow, boxed=boxed)
             if not refined and index < len(coarse):
                 refined = [coarse[index]]
             for plate in self._split_mismatched(image, refined):
@@ -399,7 +406,12 @@ class PPOCRReader(PlateReader):
         return sorted(found, key=lambda p: -p.box.width)[: self.config.max_plates]
 
     def _refine(
-        self, image: np.ndarray, box: Box, grow: tuple[float, float] = (0.0, 0.0)
+        self,
+        image: np.ndarray,
+        box: Box,
+        grow: tuple[float, float] = (0.0, 0.0),
+        *,
+        boxed: bool = False,
     ) -> list[PlateLines]:
         """Detect again at full resolution around a coarse region: exact rows, the top row
         of a double-layer plate, characters the coarse box cut off.
@@ -407,18 +419,30 @@ class PPOCRReader(PlateReader):
         `grow` (shares of the box's width and height) widens the search for a plate seen
         there in an earlier frame, which has moved since; the crop is still sized by the
         plate's own box, so its text is detected at the same scale.
+
+        `boxed`: `box` is a plate detector's box, the whole plate give or take its frame
+        (HyperLPR's SSD boxes loosely, a tilted plate's box is squat): a crop a little
+        larger holds it, and its text fills that crop's height, so a smaller scale shows
+        it as large as a colour blob's crop does. Dev photos behind the SSD, 18 takings:
+        395 -> 397 of 522 read, 14 -> 13 false, p50 37 -> 30 ms.
         """
         h, w = image.shape[:2]
         reach = _grow(box, grow)
-        # a colour blob may be part of a plate: widen it to a whole plate for its height
-        pad_x = round(max(box.width * _PAD_X, (_PLATE_ASPECT * box.height - box.width) / 2)) + 4
+        if boxed:
+            pad_x, pad_y = round(box.width * _BOXED_PAD[0]) + 2, round(box.height * _BOXED_PAD[1])
+            top, bottom, height = pad_y + 2, pad_y + 2, _BOXED_DET_HEIGHT
+        else:
+            # a colour blob may be part of a plate: widen it to a whole plate for its height
+            pad_x = round(max(box.width * _PAD_X, (_PLATE_ASPECT * box.height - box.width) / 2))
+            pad_x += 4
+            top, bottom = round(box.height * _PAD_TOP) + 4, round(box.height * _PAD_Y) + 4
+            height = self.config.det_height
         x1, x2 = max(0, reach.x1 - pad_x), min(w, reach.x2 + pad_x)
-        y1 = max(0, reach.y1 - round(box.height * _PAD_TOP) - 4)
-        y2 = min(h, reach.y2 + round(box.height * _PAD_Y) + 4)
+        y1, y2 = max(0, reach.y1 - top), min(h, reach.y2 + bottom)
         crop = image[y1:y2, x1:x2]
         if grow == (0.0, 0.0):  # a widened search ran at a coarser scale: not the same
             self._refined.append((box, Box(x1, y1, x2, y2)))
-        scale = min(self.config.det_height / crop.shape[0], _MAX_DET_WIDTH / crop.shape[1])
+        scale = min(height / crop.shape[0], _MAX_DET_WIDTH / crop.shape[1])
         scaled = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR)
         quads = [q / scale + (x1, y1) for q in self._det(scaled)]
         lines = [line for q in quads if (line := warp_line(image, q))]

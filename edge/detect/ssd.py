@@ -117,8 +117,9 @@ class PlateSsd(Detector):
 
     def detect(self, image: np.ndarray) -> list[Detection]:
         image, _ = check_image(image, None)
-        blob, scale, (pad_x, pad_y) = letterbox(image, self.input_size, _STRIDE)
-        blob = (blob - self._mean[None, :, None, None]) / self._std[None, :, None, None]
+        blob, scale, (pad_x, pad_y) = letterbox(
+            image, self.input_size, _STRIDE, mean=self._mean, std=self._std
+        )
         raw = dict(zip(self._outputs, self._session.run(None, {self._input: blob}), strict=True))
         height, width = blob.shape[2:4]
         anchors, locs, scores = [], [], []

@@ -64,8 +64,11 @@ class PlateReader(ABC):
         """
         return self.read_timed(image, roi, near, scene, boxed)[0]
 
-    def read_text_lines(self, image: np.ndarray, scene: Scene | None = None) -> list[PlateRead]:
-        """The most thorough read the backend has, whatever its fast-path settings."""
+    def read_text_lines(
+        self, image: np.ndarray, scene: Scene | None = None, *, sweep: bool = False
+    ) -> list[PlateRead]:
+        """The most thorough read the backend has, whatever its fast-path settings
+        (`sweep`: a lane's frame, which may search a part of the frame per call, in turn)."""
         return self.read(image, scene=scene)
 
     @abstractmethod

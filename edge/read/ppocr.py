@@ -213,18 +213,24 @@ class PPOCRReader(PlateReader):
         logger.debug("%d finder regions, %d reads", len(regions), len(reads))
         return [_shift(r, area, image.shape) for r in _distinct(reads)], clock.times()
 
-    def read_text_lines(self, image: np.ndarray, scene: Scene | None = None) -> list[PlateRead]:
+    def read_text_lines(
+        self, image: np.ndarray, scene: Scene | None = None, *, sweep: bool = False
+    ) -> list[PlateRead]:
         """Whole-frame text detection and reading, whatever `full_frame` says.
 
         For a caller that already knows something plate-like is in view (a detector box)
-        but could not read it any cheaper way.
+        but could not read it any cheaper way. `sweep` (a lane, which has more frames to
+        come): search one of `sweep_tiles` tiles of the frame per call, in turn.
         """
         frame, _ = check_image(image, None)
         image = brighten(frame, _EXPOSURE_STEP, _DARK_FRAME)
         self._begin(frame, image, scene)
         whole = Box(0, 0, image.shape[1], image.shape[0])
+        tiles = self.config.sweep_tiles if sweep else 0
+        tile = _tile(image.shape, next(self._sweep), tiles) if tiles else None
         return [
-            _shift(r, whole, image.shape) for r in _distinct(self._full_frame(image, [], _Clock()))
+            _shift(r, whole, image.shape)
+            for r in _distinct(self._full_frame(image, [], _Clock(), tile))
         ]
 
     def _full_frame(
@@ -240,8 +246,15 @@ class PPOCRReader(PlateReader):
         self, image: np.ndarray, boxes: Sequence[Box], clock: _Clock
     ) -> list[PlateRead]:
         """Each detector box read as it is when it is one row; a squat box (two rows) or a
-        failed direct read is refined with the text detector around the box first."""
+        failed direct read is refined with the text detector around the box first.
+
+        When no box read at all, the boxes are searched again in a colour blob's wider
+        crop: a box that is off the plate by more than `_BOXED_PAD` (the SSD's box on a
+        tilted yellow 琼A6716学 lies right of its province) keeps its characters there.
+        That crop costs twice the tight one, so only frames with nothing read pay it.
+        """
         reads: list[PlateRead] = []
+        failed: list[Box] = []
         for box in boxes:
             if box.width < 8 or box.height < 4:
                 continue
@@ -254,7 +267,12 @@ class PPOCRReader(PlateReader):
             one_row = box.width / box.height > _MAX_DOUBLE_ASPECT
             direct = warp_line(image, quad) if one_row else None
             found = self._read_direct(image, PlateLines((direct,)), clock) if direct else []
-            reads += found or self._read_regions(image, [box], clock, boxed=True)
+            found = found or self._read_regions(image, [box], clock, boxed=True)
+            if not found:
+                failed.append(box)
+            reads += found
+        if not reads and failed:
+            reads = self._read_regions(image, failed, clock)
         return reads
 
     def _companions(
@@ -440,7 +458,9 @@ class PPOCRReader(PlateReader):
         x1, x2 = max(0, reach.x1 - pad_x), min(w, reach.x2 + pad_x)
         y1, y2 = max(0, reach.y1 - top), min(h, reach.y2 + bottom)
         crop = image[y1:y2, x1:x2]
-        if grow == (0.0, 0.0):  # a widened search ran at a coarser scale: not the same
+        if grow == (0.0, 0.0) and not boxed:
+            # what later searches need not repeat; not a widened search (a coarser scale)
+            # nor a detector box's tight crop (a plate reaching out of it was not seen whole)
             self._refined.append((box, Box(x1, y1, x2, y2)))
         scale = min(height / crop.shape[0], _MAX_DET_WIDTH / crop.shape[1])
         scaled = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR)

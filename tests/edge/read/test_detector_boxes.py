@@ -106,3 +106,39 @@ def test_a_lane_behind_the_plate_ssd_reads_the_dev_photos(ssd_lane: VehicleFirst
             false += len(texts - {r["plate"] for r in mine})
     assert legible == 29
     assert right >= 24 and false == 0, (right, false)
+
+
+@needs_font
+def test_a_box_off_its_plate_is_searched_again_in_a_wider_crop(boxes_only: PlateReader) -> None:
+    """A squat detector box (the plate SSD's on a tilted plate) is refined in a tight crop
+    around it; when the box also lies a third of a plate off to the right, that crop misses
+    the province and nothing reads, so the frame's boxes are searched again as wide as a
+    colour blob's."""
+    frame, truth = vehicle_scene("鄂F8888警", "silver", plate_color="white")
+    shift, reach = truth.width // 3, truth.height // 2
+    box = Box(truth.x1 + shift, truth.y1 - reach, truth.x2 + shift, truth.y2 + reach)
+    (read,) = boxes_only.read(frame, boxed=[box])
+    assert read.text == "鄂F8888警"
+    assert read.box.iou(truth) > 0.5
+
+
+@needs_font
+def test_a_lane_s_text_detection_searches_one_tile_of_the_frame_per_call(
+    boxes_only: PlateReader,
+) -> None:
+    """Behind a plate detector, a lane's frame that nothing cheap read gets text detection
+    on one tile of it, in turn: a white plate in a corner is found when its tile's turn
+    comes, within one round of the tiles, and the whole-frame search finds it every time."""
+    rng = np.random.default_rng(7)
+    plate = render_plate("鄂F8888警", "white", height=140)
+    upright = {"max_tilt_deg": 0.0, "max_skew": 0.0}
+    frame, placed = place_on_background(
+        plate, random_background(rng, 1080, 1920), rng, width=220, center=(260, 200), **upright
+    )
+    tiles = PPOCRConfig().sweep_tiles
+    found = [[r.text for r in boxes_only.read_text_lines(frame, sweep=True)] for _ in range(tiles)]
+    hits = sum(texts == ["鄂F8888警"] for texts in found)
+    assert 1 <= hits < tiles, found  # in the tiles over its corner, not in the others
+    assert all(texts in ([], ["鄂F8888警"]) for texts in found), found
+    (whole,) = boxes_only.read_text_lines(frame)
+    assert whole.text == "鄂F8888警" and whole.box.iou(placed.box) > 0.5

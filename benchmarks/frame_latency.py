@@ -142,7 +142,9 @@ def measure_first(
         reads, times = reader.read_timed(image)
         return reads, (times["detect"], 0.0, times["read"], times["vehicle"])
 
-    return _median_run(frames, read, repeat)
+    # every pass has its thorough frames on the same frames, so the median over passes
+    # keeps them (it would drop a frame thorough in one pass only)
+    return _median_run(frames, read, repeat, reader.restart)
 
 
 def _median_run(

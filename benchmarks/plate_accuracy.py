@@ -33,7 +33,7 @@ from edge.config import EdgeConfig
 from edge.read import PPOCRConfig, load_reader
 from edge.track import PlateTracker
 from edge.types import Frame
-from edge.vehicle.first import load_lane_reader
+from edge.vehicle.first import VehicleFirstReader, load_lane_reader
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +87,8 @@ def evaluate_lane(
     standing in view: the tracker passes its hints from frame to frame and votes, and the
     texts scored are those of the passages it decides. Latency is per frame."""
     score = Score()
+    if isinstance(reader, VehicleFirstReader):
+        reader.restart()  # the same thorough frames in every run
     for name, rows in sorted(labels.items()):
         image = taking.photo(folder / name)
         tracker = PlateTracker(min_unreadable=EdgeConfig().min_unreadable_frames)
@@ -146,9 +148,13 @@ def main(argv: list[str] | None = None) -> int:
         name = f"lane, {args.lane_frames} frames per photo"
         readers.append((name, load_reader(config), args.lane_frames))
     if args.detector:
-        lane = load_lane_reader(args.detector, default_data_dir(), threads=args.threads)
-        readers.append((f"vehicle-first ({args.detector})", lane, 0))
+        # single photos as `checkpoint read --detector` reads them: every one searched whole
+        photos = load_lane_reader(
+            args.detector, default_data_dir(), threads=args.threads, stills=True
+        )
+        readers.append((f"vehicle-first ({args.detector}), photos", photos, 0))
         if args.lane_frames:
+            lane = load_lane_reader(args.detector, default_data_dir(), threads=args.threads)
             name = f"vehicle-first lane ({args.detector}), {args.lane_frames} frames"
             readers.append((name, lane, args.lane_frames))
     for mode, reader, frames in readers:

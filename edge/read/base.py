@@ -41,6 +41,8 @@ class PlateReader(ABC):
         near: Sequence[Box] = (),
         scene: Scene | None = None,
         boxed: Sequence[Box] = (),
+        *,
+        thorough: bool = False,
     ) -> list[PlateRead]:
         """Read every plate in `image` (or inside `roi`), most confident first.
 
@@ -54,6 +56,9 @@ class PlateReader(ABC):
                 caller judged it already for its vehicle stage; judged here otherwise.
             boxed: Plates a plate detector boxed in this frame: read first; the backend's
                 own search may run only when they read nothing.
+            thorough: Run the backend's whole search (whatever its fast-path settings)
+                even when `boxed` or `near` read: a lane behind a plate detector asks for
+                this every few frames, for a plate the detector misses beside one it boxed.
 
         Returns:
             One read per plate found; empty when there is none.
@@ -62,7 +67,7 @@ class PlateReader(ABC):
             InvalidInput: `image` is not a BGR uint8 (H, W, 3) array, is too small, or
                 `roi` lies outside it.
         """
-        return self.read_timed(image, roi, near, scene, boxed)[0]
+        return self.read_timed(image, roi, near, scene, boxed, thorough=thorough)[0]
 
     def read_text_lines(
         self, image: np.ndarray, scene: Scene | None = None, *, sweep: bool = False
@@ -79,6 +84,8 @@ class PlateReader(ABC):
         near: Sequence[Box] = (),
         scene: Scene | None = None,
         boxed: Sequence[Box] = (),
+        *,
+        thorough: bool = False,
     ) -> tuple[list[PlateRead], StageTimes]:
         """`read`, plus how long each stage took."""
 

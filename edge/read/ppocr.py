@@ -154,6 +154,8 @@ class PPOCRReader(PlateReader):
         near: Sequence[Box] = (),
         scene: Scene | None = None,
         boxed: Sequence[Box] = (),
+        *,
+        thorough: bool = False,
     ) -> tuple[list[PlateRead], StageTimes]:
         frame, area = check_image(image, roi)
         image = brighten(frame, _EXPOSURE_STEP, _DARK_FRAME)  # a lane at night
@@ -164,7 +166,8 @@ class PPOCRReader(PlateReader):
         # the colour finder (which reads up to `max_candidates` blobs, each a recognition or
         # more) then runs only when they read nothing: over the dev photos in a lane with
         # HyperLPR's SSD, detection and reading 43 -> 26 ms p50, 26 -> 25 of 29 read (the
-        # plate lost is a small one beside a read plate in a street photo)
+        # plate lost is a small one beside a read plate in a street photo; a `thorough`
+        # frame, which a lane asks for every few frames, finds it)
         reads = self._read_boxed(
             view, [b for box in boxed if (b := _into(box, area)) is not None], clock
         )
@@ -175,7 +178,7 @@ class PPOCRReader(PlateReader):
                 limit=self.config.max_candidates,
                 gains=self._finder_gains,
             )
-            if not reads
+            if thorough or not reads
             else []
         )
         clock.lap("localise")
@@ -201,8 +204,10 @@ class PPOCRReader(PlateReader):
         if hints:
             reads += self._read_regions(view, hints, clock, grow=_HINT_GROW)
         reads += self._companions(view, reads, clock)
-        if self.config.full_frame == "always" or (
-            self.config.full_frame == "when_no_plate" and not reads
+        if (
+            thorough
+            or self.config.full_frame == "always"
+            or (self.config.full_frame == "when_no_plate" and not reads)
         ):
             reads += self._full_frame(view, reads, clock)
         elif self.config.full_frame == "when_no_plate" and self.config.sweep_tiles:

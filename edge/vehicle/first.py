@@ -11,6 +11,7 @@ inside each vehicle box.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import logging
 import time
 from collections.abc import Sequence
@@ -44,8 +45,9 @@ class VehicleFirstReader:
     cheap colour finder runs on the whole frame only when no box read (a plate the detector
     missed, mostly a small one). Text detection still runs when the detector saw something
     that neither its boxes nor the finder could read (in a lane on one tile of the frame
-    per such frame, in turn), but never on a frame where the detector saw nothing: an empty
-    lane costs one detector pass.
+    per such frame, in turn). One frame in `thorough_every` gets both searches whatever
+    the boxes read, for a plate the detector does not box beside one it does; on the other
+    frames an empty lane costs one detector pass.
     With a vehicle-only detector (COCO), the plate reader looks inside each vehicle box.
     """
 
@@ -72,6 +74,18 @@ class VehicleFirstReader:
         "plate unreadable" must mean a plate that should have been read."""
         self.max_plate_boxes = 4
         """Plate boxes read per frame, best first: low-score boxes cost a read each."""
+        self.thorough_every = 9
+        """Behind a plate detector, one frame in this many (the first included) also gets
+        the plate reader's whole search (colour finder and whole-frame text detection), for
+        a plate the detector does not box: a small one, or one beside a plate it boxed. A
+        vehicle stays in view for dozens of frames, so it is searched several times while
+        the other frames cost the detector and a read per box. 0: never (stills search
+        every frame)."""
+        self._frames = itertools.count()
+
+    def restart(self) -> None:
+        """Start the thorough-frame schedule over, as for a new camera."""
+        self._frames = itertools.count()
 
     def read(
         self,
@@ -106,9 +120,13 @@ class VehicleFirstReader:
         # one judgement of the frame's light for every plate read and vehicle looked at
         scene = scene if scene is not None else judge_scene(image)
         if self.detector.finds_plates:
+            every = self.thorough_every
+            thorough = self.whole_frame or (every > 0 and next(self._frames) % every == 0)
             boxed = [d.box for d in detections if d.is_plate][: self.max_plate_boxes]
-            reads = self.plates.read(image, roi=roi, near=near, scene=scene, boxed=boxed)
-            if not reads and detections:
+            reads = self.plates.read(
+                image, roi=roi, near=near, scene=scene, boxed=boxed, thorough=thorough
+            )
+            if not reads and detections and not thorough:
                 # something is there and nothing cheap read it: text detection on the frame,
                 # in a lane one tile of it per such frame (a vehicle stays in view for many;
                 # dev photos behind the SSD, 18 takings, each photo one frame: the whole frame

@@ -128,15 +128,22 @@ def measure(
 
 
 def measure_first(
-    frames: list[tuple[np.ndarray, str]], detector: str, threads: int, repeat: int
+    frames: list[tuple[np.ndarray, str]],
+    detector: str,
+    threads: int,
+    repeat: int,
+    thorough_every: int | None = None,
 ) -> Run:
     """Vehicle-first reading (detector, then plates inside): the same medians as `measure`.
 
     Stages map to the columns as detect -> localise and plate reading -> recognise (its
     rectify is inside); the vehicle stage (colour, class, signature) is its own column.
+    `thorough_every`: override `VehicleFirstReader.thorough_every`.
     """
     reader = load_lane_reader(detector, default_data_dir(), threads=threads)
     assert isinstance(reader, VehicleFirstReader)
+    if thorough_every is not None:
+        reader.thorough_every = thorough_every
 
     def read(image: np.ndarray) -> Stages:
         reads, times = reader.read_timed(image)
@@ -247,6 +254,12 @@ def main(argv: list[str] | None = None) -> int:
         help="also measure vehicle-first reading with this detector (registry name or file)",
     )
     parser.add_argument("--only-detector", action="store_true", help="skip the plate-first modes")
+    parser.add_argument(
+        "--thorough-every",
+        type=int,
+        help="behind a plate detector, one frame in this many gets the reader's whole "
+        "search (default: VehicleFirstReader's, 9; 0: never)",
+    )
     args = parser.parse_args(argv)
     clip = clip_frames(CLIP_STEP)
     sets = {
@@ -263,7 +276,9 @@ def main(argv: list[str] | None = None) -> int:
     bases: dict[str, list[float]] = {}
     if args.detector:
         for name, frames in sets.items():
-            run = measure_first(frames, args.detector, args.threads, args.repeat)
+            run = measure_first(
+                frames, args.detector, args.threads, args.repeat, args.thorough_every
+            )
             rows.append(_row(f"{name}, vehicle-first", run, len(frames), name in LABELLED))
             if not args.no_baseline:
                 bases[name] = baseline(frames, args.threads, args.repeat)

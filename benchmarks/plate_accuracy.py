@@ -127,6 +127,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--detector", help="also score vehicle-first reading with this detector (name or file)"
     )
+    parser.add_argument(
+        "--thorough-every",
+        type=int,
+        help="the detector's lane: one frame in this many gets the reader's whole search "
+        "(default: VehicleFirstReader's, 9; 0: never)",
+    )
     add_taking_options(parser)
     parser.add_argument(
         "--lane-frames",
@@ -155,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
         readers.append((f"vehicle-first ({args.detector}), photos", photos, 0))
         if args.lane_frames:
             lane = load_lane_reader(args.detector, default_data_dir(), threads=args.threads)
+            if args.thorough_every is not None:
+                assert isinstance(lane, VehicleFirstReader)
+                lane.thorough_every = args.thorough_every
             name = f"vehicle-first lane ({args.detector}), {args.lane_frames} frames"
             readers.append((name, lane, args.lane_frames))
     for mode, reader, frames in readers:

@@ -10,6 +10,7 @@ import numpy as np
 import onnxruntime as ort
 
 from checkpoint.errors import ConfigError
+from edge.runtime import cpu_options
 from edge.types import Box
 
 # labels that mean "a vehicle" in COCO and in our own plate/vehicle-face model
@@ -65,19 +66,14 @@ class Detector(ABC):
 
 
 def cpu_session(path: Path, threads: int) -> ort.InferenceSession:
-    """A detector's ONNX Runtime session on `threads` CPU threads.
-
-    The plate reader's sessions run right after on the same cores: threads that spin
-    waiting for more work would steal them, so spinning is off.
+    """A detector's ONNX Runtime session on `threads` CPU threads (`cpu_options`).
 
     Raises:
         ConfigError: the file is missing or not a model ONNX Runtime can run.
     """
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     try:
-        return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        return ort.InferenceSession(
+            str(path), cpu_options(threads), providers=["CPUExecutionProvider"]
+        )
     except Exception as exc:  # onnxruntime raises its own untyped errors
         raise ConfigError(f"cannot load detector {path}: {exc}") from exc

@@ -19,6 +19,7 @@ from google.protobuf.message import DecodeError
 
 from checkpoint.errors import ConfigError
 from edge.read.graphs import simplify
+from edge.runtime import cpu_options
 
 logger = logging.getLogger(__name__)
 
@@ -40,15 +41,9 @@ def _session(path: Path, threads: int) -> ort.InferenceSession:
     logger.info(
         "model=%s %s", path.name, " ".join(f"{name}={count}" for name, count in changes.items())
     )
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    options.log_severity_level = 3
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     try:
         return ort.InferenceSession(
-            model.SerializeToString(), options, providers=["CPUExecutionProvider"]
+            model.SerializeToString(), cpu_options(threads), providers=["CPUExecutionProvider"]
         )
     except Exception as err:  # onnxruntime raises its own untyped errors
         raise ConfigError(f"{path} is not a model ONNX Runtime can run: {err}") from err

@@ -122,7 +122,6 @@ def judge_light(
         keep[body.y1 // step : body.y2 // step + 1, body.x1 // step : body.x2 // step + 1] = False
         if keep.mean() < 0.2:  # the vehicle fills the frame: judge what there is
             keep[:] = True
-    around = small[keep]
     value = brightness(small)[keep]
     reference = value
     if plate is not None:
@@ -130,7 +129,8 @@ def judge_light(
         reference = brightness(balance(crop, gains))
     bright = percentile(reference, 98) if reference.size else 255.0
     gain = float(np.clip(_WHITE_REFERENCE / max(bright, 1.0), _MIN_GAIN, _MAX_GAIN))
-    means = around.mean(axis=0) + 1.0
+    # numpy's mean over the (N, 3) pixels kept reduces the short axis pixel by pixel: 0.3 ms
+    means = np.array(cv2.mean(small, mask=keep.view(np.uint8))[:3]) + 1.0
     strong = gains is not None and float(gains.max() / gains.min()) >= _DOUBTFUL_CAST
     cast = strong or float(means.max() / means.min()) > _MAX_CAST
     night = value.size > 0 and percentile(value, 50) < _NIGHT_V
@@ -195,7 +195,7 @@ def estimate_color(
     """
     light = light or judge_light(image, plate, region)
     gains = None if light.balance is None else np.array(light.balance, np.float32)
-    crop = balance(image[region.y1 : region.y2, region.x1 : region.x2], gains)
+    crop = image[region.y1 : region.y2, region.x1 : region.x2]
     mask: np.ndarray = np.full(crop.shape[:2], 255, np.uint8)
     for box in (plate, *others) if plate is not None else others:
         mx, my = box.width // 4, box.height // 4
@@ -208,6 +208,9 @@ def estimate_color(
         size = (max(1, int(crop.shape[1] * scale)), max(1, int(crop.shape[0] * scale)))
         crop = cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
         mask = cv2.resize(mask, size, interpolation=cv2.INTER_NEAREST)
+    # the light is undone after the downscale: the gains are linear, and on the region's
+    # ~96x96 samples rather than its full size they cost a tenth
+    crop = balance(crop, gains)
     names = _names(cv2.cvtColor(crop, cv2.COLOR_BGR2HSV).astype(np.float32), light.gain)
     keep = mask > 0
     named = names[keep]

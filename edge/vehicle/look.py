@@ -89,8 +89,15 @@ def add_looks(
 
 
 def signature(image: np.ndarray, region: Box) -> tuple[float, ...]:
-    """An L2-normalised hue/saturation/value histogram of the region."""
+    """An L2-normalised hue/saturation/value histogram of the region.
+
+    A large region is thinned to every step-th pixel before it is averaged down: area
+    averaging reads every pixel of the region (~1 ms for a lorry's 900x400 px panels), and
+    a histogram of 8x2x4 bins does not need that much detail."""
     crop = image[region.y1 : region.y2, region.x1 : region.x2]
+    step = int(np.sqrt(crop.shape[0] * crop.shape[1] / (4 * _SIGNATURE_PIXELS)))
+    if step > 1:
+        crop = crop[::step, ::step]
     scale = min(1.0, float(np.sqrt(_SIGNATURE_PIXELS / max(1, crop.shape[0] * crop.shape[1]))))
     if scale < 1.0:
         size = (max(1, int(crop.shape[1] * scale)), max(1, int(crop.shape[0] * scale)))

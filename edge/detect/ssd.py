@@ -4,7 +4,7 @@ The export (`models/convert_hyperlpr_ssd.py`) holds the network's convolutions a
 prediction heads, each head left in NHWC so its feature-map size is known; what Caffe did
 in `PriorBox` and `DetectionOutput` (anchor boxes per feature-map cell, box decoding,
 suppression) is done here from the parameters in the file's ``ssd_heads`` metadata. The
-anchors depend on the input's size, which is dynamic: a frame is scaled to fit
+anchors depend on the input's size, which is dynamic: a frame is scaled down (never up) to fit
 `imgsz` and padded to a multiple of 32, so a 16:9 frame runs at 640x384.
 """
 
@@ -117,8 +117,12 @@ class PlateSsd(Detector):
 
     def detect(self, image: np.ndarray) -> list[Detection]:
         image, _ = check_image(image, None)
+        # a frame smaller than the input is not enlarged: it has no more detail for it, and
+        # the convolutions cost per pixel (dev photos, a third of them under 640 px: p50 per
+        # frame in a lane 1-3 ms less, the same reads on the dev photos and 17 takings)
+        side = min(self.input_size[0], max(image.shape[:2]))
         blob, scale, (pad_x, pad_y) = letterbox(
-            image, self.input_size, _STRIDE, mean=self._mean, std=self._std
+            image, (side, side), _STRIDE, mean=self._mean, std=self._std
         )
         raw = dict(zip(self._outputs, self._session.run(None, {self._input: blob}), strict=True))
         height, width = blob.shape[2:4]

@@ -10,6 +10,7 @@ import csv
 import shutil
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
@@ -17,6 +18,7 @@ from checkpoint.errors import ConfigError
 from edge.detect import Detector, load_detector
 from edge.detect.ssd import PlateSsd, _Head
 from edge.read.images import load_image
+from edge.types import Box
 from models.convert_hyperlpr_ssd import parse_prototxt
 from tests.edge.read.conftest import DEV_PHOTOS, needs_dev_photos, needs_font
 from tests.edge.vehicle.scenes import vehicle_scene
@@ -101,6 +103,20 @@ def test_boxes_a_generated_plate_on_a_vehicle(
     assert found, "no plate boxed"
     best = found[0].box
     assert best.iou(truth) > 0.6, (best, truth)
+
+
+@needs_font
+def test_a_small_frame_runs_at_its_own_size_and_its_plate_is_boxed(ssd: Detector) -> None:
+    assert isinstance(ssd, PlateSsd)
+    frame, truth = vehicle_scene("京A12345", "silver")
+    scale = 400 / max(frame.shape[:2])
+    small = cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    assert ssd.input_side(small.shape) == max(small.shape[:2]) < 640
+    assert ssd.input_side((1080, 1920, 3)) == 640  # a lane camera's frame is scaled down
+    found = ssd.detect(small)
+    assert found, "no plate boxed"
+    want = Box(*(round(v * scale) for v in (truth.x1, truth.y1, truth.x2, truth.y2)))
+    assert found[0].box.iou(want) > 0.5, (found[0].box, want)
 
 
 @needs_dev_photos

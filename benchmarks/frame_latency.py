@@ -13,7 +13,7 @@ whole-frame search, and each plate's vehicle looked at ("vehicle" column: colour
 signature, as `Edge.process` does on every frame; the stills rows are the reader alone,
 as `checkpoint read` without its vehicle step). The baseline is PP-OCRv4 det + rec on the
 full frame (rapidocr, no angle classifier) in the same run, on the same frames, thread
-count and number of passes. Prints markdown tables.
+count, number of passes and ONNX Runtime options. Prints markdown tables.
 """
 
 from __future__ import annotations
@@ -210,9 +210,9 @@ def baseline(frames: list[tuple[np.ndarray, str]], threads: int, repeat: int) ->
 
 def _same_runtime(engine: object, threads: int) -> None:
     """Give rapidocr's sessions the ONNX Runtime options the reader's have (`cpu_options`),
-    so the ratio measures the pipelines, not a runtime setting: rapidocr's own (threads
-    that keep spinning after a run, no memory arena) put the dev photos' baseline at
-    247-258 ms p50, the reader's at 230-231."""
+    so the ratio measures the pipelines, not a runtime setting: with rapidocr's own
+    (threads that keep spinning after a run, no memory arena) whole-frame PP-OCR took
+    247-258 ms p50 on the dev photos, with the reader's 190-212."""
     from rapidocr_onnxruntime.utils.infer_engine import OrtInferSession
 
     for part in vars(engine).values():

@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -213,17 +214,21 @@ def _same_runtime(engine: object, threads: int) -> None:
     so the ratio measures the pipelines, not a runtime setting: with rapidocr's own
     (threads that keep spinning after a run, no memory arena) whole-frame PP-OCR took
     247-258 ms p50 on the dev photos, with the reader's 190-212."""
+    for holder in rapidocr_sessions(engine):
+        holder.session = ort.InferenceSession(
+            holder.session._model_path,  # rapidocr keeps no other copy of the path
+            cpu_options(threads),
+            providers=["CPUExecutionProvider"],
+        )
+
+
+def rapidocr_sessions(engine: object) -> list[Any]:
+    """rapidocr's session holders (`OrtInferSession`: det, cls, rec), each one's ONNX Runtime
+    session in its `session` attribute."""
     from rapidocr_onnxruntime.utils.infer_engine import OrtInferSession
 
-    for part in vars(engine).values():
-        for name, value in list(vars(part).items()) if hasattr(part, "__dict__") else []:
-            if isinstance(value, OrtInferSession):
-                value.session = ort.InferenceSession(
-                    value.session._model_path,  # rapidocr keeps no other copy of the path
-                    cpu_options(threads),
-                    providers=["CPUExecutionProvider"],
-                )
-                logger.debug("baseline %s: the reader's runtime options", name)
+    parts = [part for part in vars(engine).values() if hasattr(part, "__dict__")]
+    return [v for part in parts for v in vars(part).values() if isinstance(v, OrtInferSession)]
 
 
 def _ratio(name: str, base: list[float], run: Run) -> list[object]:

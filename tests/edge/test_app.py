@@ -21,12 +21,28 @@ from edge.read import PlateReader
 from edge.source import open_source
 from edge.synth.clip import CLIP, FRAMES_PER_VEHICLE, GAP_FRAMES, VEHICLES
 from edge.types import Box, Frame
+from edge.vehicle.first import VehicleFirstReader, load_lane_reader
 from tests.edge.read.conftest import needs_font, plates_frame
 
 
+@pytest.fixture(params=["plate-first", "behind the plate SSD"])
+def lane_reader(
+    request: pytest.FixtureRequest, reader: PlateReader, tmp_path_factory: pytest.TempPathFactory
+) -> PlateReader | VehicleFirstReader:
+    """Both lanes a user can run: the default reader alone, and `--detector
+    hyperlpr-plate-ssd` (its boxes read first, one thorough frame in 9)."""
+    if request.param == "plate-first":
+        return reader
+    return load_lane_reader("hyperlpr-plate-ssd", tmp_path_factory.mktemp("data"))
+
+
 def test_first_vehicles_of_the_clip_get_one_verdict_each(
-    central: Central, client: CentralClient, reader: PlateReader, tmp_path: Path
+    central: Central,
+    client: CentralClient,
+    lane_reader: PlateReader | VehicleFirstReader,
+    tmp_path: Path,
 ) -> None:
+    reader = lane_reader
     client.upsert(
         wire.entry_to_pb(
             make_entry(EntryKind.PLATE, VEHICLES[1].plate, "stolen", category=Category.STOLEN)

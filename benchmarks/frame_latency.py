@@ -30,14 +30,13 @@ from typing import Any
 
 import cv2
 import numpy as np
-import onnxruntime as ort
 
 from benchmarks.common import percentiles, table
 from checkpoint.paths import default_data_dir
+from edge.detect.base import cpu_session
 from edge.read import PPOCRConfig, load_reader
 from edge.read.colour import judge_scene
 from edge.read.images import expand, load_image
-from edge.runtime import cpu_options
 from edge.source import open_source
 from edge.synth import augment, place_on_background, random_background, render_plate
 from edge.synth.clip import CLIP, FPS, FRAMES_PER_VEHICLE, GAP_FRAMES, VEHICLES
@@ -210,16 +209,13 @@ def baseline(frames: list[tuple[np.ndarray, str]], threads: int, repeat: int) ->
 
 
 def _same_runtime(engine: object, threads: int) -> None:
-    """Give rapidocr's sessions the ONNX Runtime options the reader's have (`cpu_options`),
+    """Give rapidocr's sessions the ONNX Runtime options the reader's have (`cpu_session`),
     so the ratio measures the pipelines, not a runtime setting: with rapidocr's own
     (threads that keep spinning after a run, no memory arena) whole-frame PP-OCR took
     247-258 ms p50 on the dev photos, with the reader's 190-212."""
     for holder in rapidocr_sessions(engine):
-        holder.session = ort.InferenceSession(
-            holder.session._model_path,  # rapidocr keeps no other copy of the path
-            cpu_options(threads),
-            providers=["CPUExecutionProvider"],
-        )
+        # rapidocr keeps no other copy of the model's path
+        holder.session = cpu_session(Path(holder.session._model_path), threads)
 
 
 def rapidocr_sessions(engine: object) -> list[Any]:

@@ -81,7 +81,7 @@ class VehicleFirstReader:
         vehicle stays in view for dozens of frames, so it is searched several times while
         the other frames cost the detector and a read per box. 0: never (stills search
         every frame)."""
-        self._frames = itertools.count()
+        self.restart()
 
     def restart(self) -> None:
         """Start the thorough-frame schedule over, as for a new camera."""

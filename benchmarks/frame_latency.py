@@ -33,10 +33,10 @@ import numpy as np
 
 from benchmarks.common import percentiles, table
 from checkpoint.paths import default_data_dir
-from edge.detect.base import cpu_session
 from edge.read import PPOCRConfig, load_reader
 from edge.read.colour import judge_scene
 from edge.read.images import expand, load_image
+from edge.runtime import cpu_session
 from edge.source import open_source
 from edge.synth import augment, place_on_background, random_background, render_plate
 from edge.synth.clip import CLIP, FPS, FRAMES_PER_VEHICLE, GAP_FRAMES, VEHICLES

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
-import onnxruntime as ort
 
-from checkpoint.errors import ConfigError
-from edge.runtime import cpu_options
 from edge.types import Box
 
 # labels that mean "a vehicle" in COCO and in our own plate/vehicle-face model
@@ -63,17 +59,3 @@ class Detector(ABC):
     @property
     def finds_people(self) -> bool:
         return PERSON_LABEL in self.labels
-
-
-def cpu_session(path: Path, threads: int) -> ort.InferenceSession:
-    """A detector's ONNX Runtime session on `threads` CPU threads (`cpu_options`).
-
-    Raises:
-        ConfigError: the file is missing or not a model ONNX Runtime can run.
-    """
-    try:
-        return ort.InferenceSession(
-            str(path), cpu_options(threads), providers=["CPUExecutionProvider"]
-        )
-    except Exception as exc:  # onnxruntime raises its own untyped errors
-        raise ConfigError(f"cannot load detector {path}: {exc}") from exc

@@ -10,6 +10,7 @@ anchors depend on the input's size, which is dynamic: a frame is scaled down (ne
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import math
@@ -20,9 +21,11 @@ from typing import Any
 import numpy as np
 
 from checkpoint.errors import ConfigError
-from edge.detect.base import PLATE_LABEL, Detection, Detector, cpu_session
+from edge.detect.base import PLATE_LABEL, Detection, Detector
 from edge.detect.yolo import frame_detections, letterbox
 from edge.read.base import check_image
+from edge.read.graphs import pad_narrow_convs
+from edge.runtime import channel_block, cpu_session
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +98,9 @@ class PlateSsd(Detector):
         imgsz: int = 640,
         name: str = "",
     ) -> None:
-        self._session = cpu_session(path, threads)
+        self._session = cpu_session(
+            path, threads, functools.partial(pad_narrow_convs, block=channel_block())
+        )
         try:
             meta = self._session.get_modelmeta().custom_metadata_map
             self._heads = [_Head.from_meta(h) for h in json.loads(meta["ssd_heads"])]

@@ -20,8 +20,9 @@ import cv2
 import numpy as np
 
 from checkpoint.errors import ConfigError
-from edge.detect.base import Detection, Detector, cpu_session
+from edge.detect.base import Detection, Detector
 from edge.read.base import check_image
+from edge.runtime import cpu_session
 from edge.types import Box
 
 logger = logging.getLogger(__name__)

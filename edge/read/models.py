@@ -8,45 +8,20 @@ created once and reused; each call is a single small batch.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import cv2
 import numpy as np
-import onnx
-import onnxruntime as ort
-from google.protobuf.message import DecodeError
 
 from checkpoint.errors import ConfigError
 from edge.read.graphs import simplify
-from edge.runtime import cpu_options
-
-logger = logging.getLogger(__name__)
+from edge.runtime import cpu_session
 
 REC_HEIGHT = 48
 _DET_THRESH = 0.3
 _DET_BOX_THRESH = 0.5
 _UNCLIP = 1.6
 _QUAD_FIT = 0.9  # a 4-corner approximation must cover this share of the blob's hull
-
-
-def _session(path: Path, threads: int) -> ort.InferenceSession:
-    if not path.is_file():
-        raise ConfigError(f"model file not found: {path}")
-    try:
-        model = onnx.load(str(path))
-    except (DecodeError, OSError) as err:
-        raise ConfigError(f"{path} is not an ONNX model: {err}") from err
-    changes = simplify(model)
-    logger.info(
-        "model=%s %s", path.name, " ".join(f"{name}={count}" for name, count in changes.items())
-    )
-    try:
-        return ort.InferenceSession(
-            model.SerializeToString(), cpu_options(threads), providers=["CPUExecutionProvider"]
-        )
-    except Exception as err:  # onnxruntime raises its own untyped errors
-        raise ConfigError(f"{path} is not a model ONNX Runtime can run: {err}") from err
 
 
 def _normalise(image: np.ndarray) -> np.ndarray:
@@ -58,7 +33,7 @@ class TextDetector:
     """DB text detector: BGR crop in, rotated text-line rectangles out."""
 
     def __init__(self, path: Path, threads: int) -> None:
-        self._session = _session(path, threads)
+        self._session = cpu_session(path, threads, simplify)
         self._input = self._session.get_inputs()[0].name
 
     def __call__(self, image: np.ndarray) -> list[np.ndarray]:
@@ -150,7 +125,7 @@ class TextRecognizer:
     """CRNN/SVTR recogniser with a CTC head: one text line in, per-step class probabilities out."""
 
     def __init__(self, path: Path, threads: int) -> None:
-        self._session = _session(path, threads)
+        self._session = cpu_session(path, threads, simplify)
         self._input = self._session.get_inputs()[0].name
         meta = self._session.get_modelmeta().custom_metadata_map
         if "character" not in meta:

@@ -106,7 +106,7 @@ def test_unknown_detectors_are_config_errors(spec: str, message: str, tmp_path: 
 def test_a_file_that_is_not_a_model_is_a_config_error(tmp_path: Path) -> None:
     bogus = tmp_path / "model.onnx"
     bogus.write_bytes(b"not an onnx file")
-    with pytest.raises(ConfigError, match="cannot load detector"):
+    with pytest.raises(ConfigError, match="cannot load model"):
         load_detector(str(bogus), tmp_path)
 
 

@@ -13,8 +13,9 @@ from onnx import TensorProto, helper, numpy_helper
 
 from checkpoint.errors import ConfigError
 from edge.read import PPOCRConfig
-from edge.read.graphs import simplify
+from edge.read.graphs import pad_narrow_convs, simplify
 from edge.read.models import TextDetector, TextRecognizer
+from edge.runtime import channel_block
 from edge.synth import render_plate
 
 from .conftest import needs_font
@@ -179,3 +180,79 @@ def test_a_model_file_that_is_not_onnx_is_a_config_error(
     empty.write_bytes(b"")
     with pytest.raises(ConfigError, match=r"empty\.onnx"):
         loader(empty, 1)
+
+
+def _mobilenet_stem(rng: np.random.Generator, *, joined: bool = False) -> onnx.ModelProto:
+    """conv 3x3 (3 -> 8) -> relu -> depthwise 3x3 (8) -> relu -> pointwise (8 -> 16), as the
+    plate SSD starts; `joined`: the first relu's output is also concatenated to the result
+    (a reader other than a convolution)."""
+    tensors = {
+        "w0": rng.normal(size=(8, 3, 3, 3)),
+        "b0": rng.normal(size=8),
+        "wd": rng.normal(size=(8, 1, 3, 3)),
+        "bd": rng.normal(size=8),
+        "wp": rng.normal(size=(16, 8, 1, 1)),
+        "bp": rng.normal(size=16),
+    }
+    nodes = [
+        helper.make_node("Conv", ["x", "w0", "b0"], ["c0"], pads=[1, 1, 1, 1], strides=[2, 2]),
+        helper.make_node("Relu", ["c0"], ["r0"]),
+        helper.make_node("Conv", ["r0", "wd", "bd"], ["cd"], pads=[1, 1, 1, 1], group=8),
+        helper.make_node("Relu", ["cd"], ["rd"]),
+        helper.make_node("Conv", ["rd", "wp", "bp"], ["y" if not joined else "cp"]),
+    ]
+    channels = 16
+    if joined:
+        nodes.append(helper.make_node("Concat", ["cp", "r0"], ["y"], axis=1))
+        channels = 24
+    graph = helper.make_graph(
+        nodes,
+        "stem",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 24, 32])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, channels, 12, 16])],
+        [numpy_helper.from_array(v.astype(np.float32), k) for k, v in tensors.items()],
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
+def test_narrow_layers_padded_to_the_cpu_block_compute_the_same() -> None:
+    rng = np.random.default_rng(7)
+    model = _mobilenet_stem(rng)
+    before = onnx.ModelProto()
+    before.CopyFrom(model)
+    assert pad_narrow_convs(model, 16) == {"channels_padded": 1}
+    widths = {
+        init.name: tuple(init.dims) for init in model.graph.initializer if "padded" in init.name
+    }
+    # the stem's and the depthwise layer's weights and biases 16 wide; the reader's input
+    assert sorted(widths.values()) == [(16,)] * 3 + [(16, 1, 3, 3), (16, 3, 3, 3), (16, 16, 1, 1)]
+    groups = [a.i for node in model.graph.node for a in node.attribute if a.name == "group"]
+    assert groups == [16]
+    batch = rng.normal(size=(1, 3, 24, 32)).astype(np.float32)
+    np.testing.assert_allclose(_run(model, batch), _run(before, batch), rtol=1e-5, atol=1e-5)
+
+
+def test_layers_already_a_whole_block_or_read_by_anything_else_stay_narrow() -> None:
+    rng = np.random.default_rng(8)
+    assert pad_narrow_convs(_mobilenet_stem(rng), 8) == {"channels_padded": 0}
+    joined = _mobilenet_stem(rng, joined=True)
+    assert pad_narrow_convs(joined, 16) == {"channels_padded": 0}
+    assert all("padded" not in init.name for init in joined.graph.initializer)
+
+
+def test_the_plate_ssd_padded_for_this_cpu_gives_the_same_scores_and_boxes() -> None:
+    path = Path(__file__).resolve().parents[3] / "models" / "weights" / "hyperlpr_plate_ssd.onnx"
+    shipped, padded = onnx.load(str(path)), onnx.load(str(path))
+    block = channel_block()
+    # its stem is 8 channels wide: a block of AVX2's, half of AVX-512's
+    assert pad_narrow_convs(padded, block) == {"channels_padded": int(block > 8)}
+    frame = cv2.resize(render_plate("冀A12345", "blue"), (320, 256))
+    batch = (frame.astype(np.float32) / 255.0).transpose(2, 0, 1)[None]
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    results = [
+        ort.InferenceSession(m.SerializeToString(), options).run(None, {"data": batch})
+        for m in (shipped, padded)
+    ]
+    for old, new in zip(*results, strict=True):
+        np.testing.assert_allclose(new, old, rtol=1e-4, atol=1e-4)

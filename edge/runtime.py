@@ -1,4 +1,5 @@
-"""ONNX Runtime settings shared by every model the edge runs (detectors, text det and rec).
+"""ONNX Runtime sessions and settings shared by every model the edge runs (detectors, text
+det and rec): one place where a model file becomes a session.
 
 A lane frame runs several small models in turn (the plate detector, then a recognition or
 two), with Python and OpenCV work between the calls, all on the same 2 cores.

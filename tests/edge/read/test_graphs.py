@@ -31,6 +31,13 @@ def _run(model: onnx.ModelProto, batch: np.ndarray) -> np.ndarray:
     return result
 
 
+def _copy(model: onnx.ModelProto) -> onnx.ModelProto:
+    """The model as it was, to compare a rewritten one with (the rewrites work in place)."""
+    copy = onnx.ModelProto()
+    copy.CopyFrom(model)
+    return copy
+
+
 def _ops(model: onnx.ModelProto) -> list[str]:
     return [node.op_type for node in model.graph.node]
 
@@ -109,8 +116,7 @@ def _lcnet_block(rng: np.random.Generator) -> onnx.ModelProto:
 def test_each_rewrite_keeps_the_block_exact_including_its_padded_borders() -> None:
     rng = np.random.default_rng(5)
     model = _lcnet_block(rng)
-    before = onnx.ModelProto()
-    before.CopyFrom(model)
+    before = _copy(model)
     changes = simplify(model)
     assert changes == {
         "conv_scale_folded": 1,
@@ -136,8 +142,7 @@ def test_a_tensor_the_graph_outputs_is_never_rewritten_away() -> None:
             helper.make_tensor_value_info("h3", TensorProto.FLOAT, [1, 8, 12, 20]),
         ]
     )
-    before = onnx.ModelProto()
-    before.CopyFrom(model)
+    before = _copy(model)
     changes = simplify(model)
     assert changes["conv_scale_folded"] == 0
     assert changes["hard_swish_fused"] == 0
@@ -218,8 +223,7 @@ def _mobilenet_stem(rng: np.random.Generator, *, joined: bool = False) -> onnx.M
 def test_narrow_layers_padded_to_the_cpu_block_compute_the_same() -> None:
     rng = np.random.default_rng(7)
     model = _mobilenet_stem(rng)
-    before = onnx.ModelProto()
-    before.CopyFrom(model)
+    before = _copy(model)
     assert pad_narrow_convs(model, 16) == {"channels_padded": 1}
     widths = {
         init.name: tuple(init.dims) for init in model.graph.initializer if "padded" in init.name

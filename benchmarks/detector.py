@@ -24,7 +24,7 @@ import numpy as np
 from benchmarks.common import label_box, load_labels, percentiles, table
 from checkpoint.paths import default_data_dir
 from edge.detect import Detector, load_detector
-from edge.detect.loader import DEFAULT_DETECTOR
+from edge.detect.loader import TRAINED_DETECTOR
 from edge.read.images import load_image
 from edge.synth import augment, place_on_background, random_background, render_plate
 from edge.types import Box
@@ -92,7 +92,7 @@ def baseline_ms(images: list[np.ndarray], threads: int) -> list[float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", default=DEFAULT_DETECTOR, help="registry name or file")
+    parser.add_argument("--model", default=TRAINED_DETECTOR, help="registry name or file")
     parser.add_argument("--frames", type=int, default=16, help="generated 1080p frames")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument(

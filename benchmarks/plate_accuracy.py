@@ -8,7 +8,8 @@ matching no label on an image whose plates are all `legible=yes` is a false read
 vehicle listed with no plate text is not a read). The
 reader never sees the labels; they are compared with its output afterwards. Besides each
 reader mode on single reads, a lane is shown each photo for `--lane-frames` frames (9), as
-a camera sees a vehicle standing in view, and its decided passages are scored. Prints one
+a camera sees a vehicle standing in view, and its decided passages are scored; both again
+behind the lane's detector (`--detector`, default the lane's own). Prints one
 markdown table, plus the misses and false reads with `--details`. `--light warm` (or
 greenish, cool) reads every photo as a camera that does not balance its white would have
 taken it under that light (`edge.synth.tint`): how much of the accuracy survives a colour cast.
@@ -30,6 +31,7 @@ from benchmarks.common import Taking, add_taking_options, load_labels, percentil
 from checkpoint.paths import default_data_dir
 from edge.app import Reader
 from edge.config import EdgeConfig
+from edge.detect.loader import LANE_DETECTOR
 from edge.read import PPOCRConfig, load_reader
 from edge.track import PlateTracker
 from edge.types import Frame
@@ -125,7 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--det-pixels", type=int, help="override PPOCRConfig.det_pixels")
     parser.add_argument(
-        "--detector", help="also score vehicle-first reading with this detector (name or file)"
+        "--detector",
+        default=LANE_DETECTOR,
+        help="also score reading behind this detector (name or file; default: the lane's, "
+        f"{LANE_DETECTOR}; none: plate-first only)",
     )
     parser.add_argument(
         "--thorough-every",
@@ -141,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         help="also score a lane shown each photo for this many frames (0: skip)",
     )
     args = parser.parse_args(argv)
+    if args.detector.lower() == "none":
+        args.detector = None
     labels = load_labels(args.labels)
     taking = Taking.from_args(args)
     rows = []
@@ -158,13 +165,13 @@ def main(argv: list[str] | None = None) -> int:
         photos = load_lane_reader(
             args.detector, default_data_dir(), threads=args.threads, stills=True
         )
-        readers.append((f"vehicle-first ({args.detector}), photos", photos, 0))
+        readers.append((f"behind {args.detector}, photos", photos, 0))
         if args.lane_frames:
             lane = load_lane_reader(args.detector, default_data_dir(), threads=args.threads)
             if args.thorough_every is not None:
                 assert isinstance(lane, VehicleFirstReader)
                 lane.thorough_every = args.thorough_every
-            name = f"vehicle-first lane ({args.detector}), {args.lane_frames} frames"
+            name = f"behind {args.detector}, lane of {args.lane_frames} frames"
             readers.append((name, lane, args.lane_frames))
     for mode, reader, frames in readers:
         if frames:

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 from checkpoint.client import DEFAULT_CENTRAL
 from checkpoint.paths import default_data_dir
 from checkpoint.settings import Settings
+from edge.detect.loader import LANE_DETECTOR
 from edge.types import Box
 
 
@@ -36,9 +37,10 @@ class EdgeConfig(Settings):
     metrics_port: int | None = Field(None, ge=0, le=65535, description="Prometheus port.")
     replay_every_s: float = Field(2.0, gt=0, description="How often to retry the spool.")
     detector: str | None = Field(
-        None,
-        description="Vehicle detector: a model registry name or an .onnx/.pt file; none runs "
-        "plate-first (vehicles without a legible plate are not seen).",
+        LANE_DETECTOR,
+        description="Detector the lane reads behind: a model registry name or an .onnx/.pt "
+        "file; 'none' runs plate-first. Neither the default (plates only) nor plate-first "
+        "sees a vehicle without a legible plate; a vehicle detector does.",
     )
     min_unreadable_frames: int = Field(
         3, ge=1, description="Frames a vehicle with no legible plate needs to be reported."
@@ -48,6 +50,11 @@ class EdgeConfig(Settings):
         description="The lane in the picture, as fractions of the frame (x1, y1, x2, y2): "
         "plates and vehicles outside it belong to other lanes and are not screened here.",
     )
+
+    @field_validator("detector")
+    @classmethod
+    def _none_is_plate_first(cls, detector: str | None) -> str | None:
+        return None if detector is None or detector.strip().lower() in ("", "none") else detector
 
     @field_validator("roi")
     @classmethod

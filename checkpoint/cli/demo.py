@@ -67,15 +67,14 @@ def run(args: argparse.Namespace) -> int:
     from central.server import Central
     from edge.app import Edge
     from edge.config import EdgeConfig
-    from edge.read import load_reader
     from edge.source import open_source
     from edge.synth.clip import CLIP
+    from edge.vehicle.first import load_lane_reader
 
     with tempfile.TemporaryDirectory(prefix="checkpoint-demo-") as tmp:
         data_dir = args.data_dir or Path(tmp)
         http = args.http or (None if args.once else DEMO_HTTP)
         config = CentralConfig(grpc=args.grpc, data_dir=data_dir, redis_url=None, http=http)
-        reader = load_reader()
         with Central(config) as central:
             print(f"demo: central on {central.address}, embedded Redis in {data_dir}", flush=True)
             if central.http_url:
@@ -87,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
                 lane_id="lane-1",
                 spool_dir=data_dir / "spool",
             )
+            reader = load_lane_reader(edge_config.detector, data_dir)
             with CentralClient(central.address) as client:
                 for kind, key, reason, category, severity in SEED:
                     entry = make_entry(

@@ -58,8 +58,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     parser.add_argument(
         "--detector",
         metavar="NAME_OR_FILE",
-        help="vehicle detector: a model registry name (see 'checkpoint models list') or an "
-        ".onnx/.pt file; without one the lane runs plate-first",
+        help="detector the lane reads behind: a model registry name (see 'checkpoint models "
+        "list') or an .onnx/.pt file; 'none' runs plate-first (default: hyperlpr-plate-ssd, "
+        "plates only; coco-yolov5s also sees vehicles with no legible plate)",
     )
     parser.add_argument(
         "--roi",
@@ -93,14 +94,15 @@ def run(args: argparse.Namespace) -> int:
     from edge.vehicle.first import load_lane_reader
 
     central = args.edge_central or args.central
-    overrides = {"spool_dir": args.spool_dir} if args.spool_dir else {}
+    overrides: dict[str, object] = {"spool_dir": args.spool_dir} if args.spool_dir else {}
+    if args.detector is not None:
+        overrides["detector"] = args.detector
     config = EdgeConfig(
         central=central,
         lane_id=args.lane,
         checkpoint_id=args.checkpoint,
         metrics_port=args.metrics_port,
         deadline_s=args.deadline,
-        detector=args.detector,
         roi=args.roi,
         **overrides,
     )
@@ -157,7 +159,8 @@ def _run_lanes(args: argparse.Namespace, config: EdgeConfig) -> int:
             vehicles = stack.enter_context(Edge(config, reader, sys.stdout, client))
             if isinstance(reader, VehicleFirstReader) and reader.detector.finds_people:
                 shared = reader
-        elif config.detector is not None:
+        elif args.detector is not None and config.detector is not None:
+            # named for this lane; the default detector boxes plates only, no people
             detector = load_detector(config.detector, default_data_dir())
         if detector is not None and not detector.finds_people:
             logger.warning(

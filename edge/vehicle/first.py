@@ -245,7 +245,12 @@ def load_lane_reader(
     found = load_detector(detector, data_dir, threads=threads)
     found.min_confidence = found.lane_min_confidence
     if not found.finds_vehicles:
-        logger.warning("detector %s finds no vehicles (%s)", found.name, ",".join(found.labels))
+        logger.warning(
+            "detector %s finds no vehicles (%s): a vehicle without a legible plate is not "
+            "seen (a vehicle detector such as coco-yolov5s sees it)",
+            found.name,
+            ",".join(found.labels),
+        )
     # a detector that boxes plates replaces whole-frame text detection
     mode: Literal["always", "when_no_plate", "never"] = (
         "always" if stills else "never" if found.finds_plates else "when_no_plate"

@@ -17,6 +17,7 @@ from checkpoint.client import CentralClient
 from checkpoint.watchlist import Category, EntryKind, make_entry
 from edge.app import Edge
 from edge.config import EdgeConfig
+from edge.detect.loader import LANE_DETECTOR
 from edge.read import PlateReader
 from edge.source import open_source
 from edge.synth.clip import CLIP, FRAMES_PER_VEHICLE, GAP_FRAMES, VEHICLES
@@ -106,3 +107,16 @@ def test_a_lane_region_must_lie_in_the_frame() -> None:
     for bad in ((0.5, 0.0, 0.4, 1.0), (0.0, 0.0, 1.2, 1.0), (-0.1, 0.0, 0.5, 0.5)):
         with pytest.raises(ValidationError, match="want 0 <= x1 < x2 <= 1"):
             EdgeConfig(roi=bad)
+
+
+def test_a_lane_reads_behind_the_plate_detector_unless_told_none(tmp_path: Path) -> None:
+    """The lane's default reader is the fast one the speed target is measured on; 'none'
+    (the word a TOML file or the command line can carry) still gives plate-first."""
+    lane = load_lane_reader(EdgeConfig().detector, tmp_path)
+    assert isinstance(lane, VehicleFirstReader)
+    assert lane.detector.name == LANE_DETECTOR and lane.detector.finds_plates
+    for spelled in ("none", "None", ""):
+        assert EdgeConfig(detector=spelled).detector is None
+        assert isinstance(
+            load_lane_reader(EdgeConfig(detector=spelled).detector, tmp_path), PlateReader
+        )

@@ -10,7 +10,7 @@ import pytest
 
 from checkpoint.errors import ConfigError, InvalidInput
 from edge.detect import Detector, load_detector
-from edge.detect.loader import DEFAULT_DETECTOR
+from edge.detect.loader import TRAINED_DETECTOR
 from edge.detect.yolo import letterbox
 from tests.edge.read.conftest import needs_font
 from tests.edge.vehicle.scenes import vehicle_frame, vehicle_scene
@@ -19,7 +19,7 @@ from tests.edge.vehicle.scenes import vehicle_frame, vehicle_scene
 @pytest.fixture(scope="module")
 def detector(tmp_path_factory: pytest.TempPathFactory) -> Detector:
     # the lane's threshold: plate boxes are verified by recognition afterwards
-    return load_detector(DEFAULT_DETECTOR, tmp_path_factory.mktemp("data"), min_confidence=0.1)
+    return load_detector(TRAINED_DETECTOR, tmp_path_factory.mktemp("data"), min_confidence=0.1)
 
 
 def test_the_shipped_model_loads_from_the_registry(detector: Detector) -> None:

@@ -12,7 +12,7 @@ from central.server import Central
 from checkpoint.client import CentralClient
 from checkpoint.vehicles import VehicleColor
 from edge.detect import Detection
-from edge.detect.loader import DEFAULT_DETECTOR
+from edge.detect.loader import TRAINED_DETECTOR
 from edge.types import Box
 from edge.vehicle.first import VehicleFirstReader, load_lane_reader, one_box_per_vehicle
 from tests.edge.read.conftest import needs_font
@@ -21,7 +21,7 @@ from tests.edge.vehicle.scenes import passage_through, vehicle_frame
 
 @pytest.fixture(scope="module")
 def lane(tmp_path_factory: pytest.TempPathFactory) -> VehicleFirstReader:
-    found = load_lane_reader(DEFAULT_DETECTOR, tmp_path_factory.mktemp("data"))
+    found = load_lane_reader(TRAINED_DETECTOR, tmp_path_factory.mktemp("data"))
     assert isinstance(found, VehicleFirstReader)
     return found
 
@@ -77,7 +77,7 @@ def vehicles_only(tmp_path_factory: pytest.TempPathFactory) -> VehicleFirstReade
     from models import registry
 
     entry = next(
-        e for e in registry.entries(tmp_path_factory.mktemp("data")) if e.name == DEFAULT_DETECTOR
+        e for e in registry.entries(tmp_path_factory.mktemp("data")) if e.name == TRAINED_DETECTOR
     )
     path = registry.status(entry).path
     assert path is not None

@@ -196,12 +196,7 @@ class PPOCRReader(PlateReader):
         # a plate the finder cannot see (white, black) was probably read in the last frame
         # close to where it is now: the detector around that spot costs a fraction of the
         # whole-frame search it saves. A hint with a read nearby is that plate, moved.
-        hints = [h for box in near if (h := _into(box, area)) is not None]
-        hints = [
-            h
-            for h in hints
-            if not any(_grow(h, _HINT_GROW).holds_centre_of(r.box, margin=1.0) for r in reads)
-        ]
+        hints = _unmet([h for box in near if (h := _into(box, area)) is not None], reads)
         if hints:
             reads += self._read_regions(view, hints, clock, grow=_HINT_GROW)
         reads += self._companions(view, reads, clock)
@@ -304,7 +299,7 @@ class PPOCRReader(PlateReader):
             area = _into(above, Box(0, 0, image.shape[1], image.shape[0]))
             if area is None:
                 continue
-            near = self._read_regions(image, [area], clock)
+            near = self._read_regions(image, [area], clock, guessed=True)
             found += [r for r in near if r.text != read.text and not box.holds_centre_of(r.box)]
         return found
 
@@ -342,10 +337,11 @@ class PPOCRReader(PlateReader):
         coarse: Sequence[PlateLines] = (),
         *,
         boxed: bool = False,
+        guessed: bool = False,
     ) -> list[PlateRead]:
         """Refine each region to exact plate lines with the detector, then read them
         (`grow`: how far the plate may have moved, `boxed`: the regions are a plate
-        detector's boxes, both as in `_refine`).
+        detector's boxes, `guessed`: where a plate would be, all as in `_refine`).
 
         `coarse`: the whole-frame detector's lines behind `regions`, one per region. Where
         the crop detector finds no line at all around one, that line is read as it is: a
@@ -357,7 +353,7 @@ class PPOCRReader(PlateReader):
         for index, region in enumerate(regions):
             if self._was_refined(region):
                 continue
-            refined = self._refine(image, region, grow, boxed=boxed)
+            refined = self._refine(image, region, grow, boxed=boxed, guessed=guessed)
             if not refined and index < len(coarse):
                 refined = [coarse[index]]
             for plate in self._split_mismatched(image, refined):
@@ -436,6 +432,7 @@ class PPOCRReader(PlateReader):
         grow: tuple[float, float] = (0.0, 0.0),
         *,
         boxed: bool = False,
+        guessed: bool = False,
     ) -> list[PlateLines]:
         """Detect again at full resolution around a coarse region: exact rows, the top row
         of a double-layer plate, characters the coarse box cut off.
@@ -449,6 +446,10 @@ class PPOCRReader(PlateReader):
         larger holds it, and its text fills that crop's height, so a smaller scale shows
         it as large as a colour blob's crop does. Dev photos behind the SSD, 18 takings:
         395 -> 397 of 522 read, 14 -> 13 false, p50 37 -> 30 ms.
+
+        `guessed`: `box` is where a plate would be, not where anything was seen (the band
+        above a cross-border plate, sized by that plate), so a plate there may reach out of
+        it, and its search stands for no later one.
         """
         h, w = image.shape[:2]
         reach = _grow(box, grow)
@@ -464,9 +465,10 @@ class PPOCRReader(PlateReader):
         x1, x2 = max(0, reach.x1 - pad_x), min(w, reach.x2 + pad_x)
         y1, y2 = max(0, reach.y1 - top), min(h, reach.y2 + bottom)
         crop = image[y1:y2, x1:x2]
-        if grow == (0.0, 0.0) and not boxed:
+        if grow == (0.0, 0.0) and not boxed and not guessed:
             # what later searches need not repeat; not a widened search (a coarser scale)
-            # nor a detector box's tight crop (a plate reaching out of it was not seen whole)
+            # nor a detector box's tight crop or a guess (a plate reaching out of either
+            # was not seen whole)
             self._refined.append((box, Box(x1, y1, x2, y2)))
         scale = min(height / crop.shape[0], _MAX_DET_WIDTH / crop.shape[1])
         scaled = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR)
@@ -636,6 +638,28 @@ class _Clock:
 
     def times(self) -> StageTimes:
         return StageTimes(**self._ms)
+
+
+def _unmet(hints: list[Box], reads: Sequence[PlateRead]) -> list[Box]:
+    """The hints (plate boxes of the last frame) that no read of this frame stands for.
+
+    A read within a plate's move of a hint is that plate, moved; it stands for the nearest
+    such hint only. A cross-border car's two plates lie within one move of each other (the
+    Hong Kong plate right above the mainland one), and when the plate detector boxed the
+    mainland plate alone, its read also met the Hong Kong plate's hint, which was then
+    never searched: a Hong Kong plate that only a thorough frame found got no second read.
+    """
+    met: set[int] = set()
+    for read in reads:
+        cx, cy = read.box.center
+        near = [
+            (abs(h.center[0] - cx) + abs(h.center[1] - cy), i)
+            for i, h in enumerate(hints)
+            if _grow(h, _HINT_GROW).holds_centre_of(read.box, margin=1.0)
+        ]
+        if near:
+            met.add(min(near)[1])
+    return [h for i, h in enumerate(hints) if i not in met]
 
 
 def _read_surely(box: Box, reads: Sequence[PlateRead]) -> bool:

@@ -36,7 +36,7 @@ import numpy as np
 
 from benchmarks.common import percentiles, table
 from checkpoint.paths import default_data_dir
-from edge.detect.loader import LANE_DETECTOR
+from edge.detect.loader import LANE_DETECTOR, detector_named
 from edge.read import PPOCRConfig, load_reader
 from edge.read.colour import judge_scene
 from edge.read.images import expand, load_image
@@ -289,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--detector",
         default=LANE_DETECTOR,
+        type=detector_named,
         help="measure the lane's reading behind this detector (registry name or file; "
         f"default: the lane's, {LANE_DETECTOR}; none: plate-first only)",
     )
@@ -300,8 +301,6 @@ def main(argv: list[str] | None = None) -> int:
         "search (default: VehicleFirstReader's, 9; 0: never)",
     )
     args = parser.parse_args(argv)
-    if args.detector.lower() == "none":
-        args.detector = None
     clip = clip_frames(CLIP_STEP)
     sets = {
         "1080p generated": synthetic_frames(args.frames),

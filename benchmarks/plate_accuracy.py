@@ -31,7 +31,7 @@ from benchmarks.common import Taking, add_taking_options, load_labels, percentil
 from checkpoint.paths import default_data_dir
 from edge.app import Reader
 from edge.config import EdgeConfig
-from edge.detect.loader import LANE_DETECTOR
+from edge.detect.loader import LANE_DETECTOR, detector_named
 from edge.read import PPOCRConfig, load_reader
 from edge.track import PlateTracker
 from edge.types import Frame
@@ -129,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--detector",
         default=LANE_DETECTOR,
+        type=detector_named,
         help="also score reading behind this detector (name or file; default: the lane's, "
         f"{LANE_DETECTOR}; none: plate-first only)",
     )
@@ -146,8 +147,6 @@ def main(argv: list[str] | None = None) -> int:
         help="also score a lane shown each photo for this many frames (0: skip)",
     )
     args = parser.parse_args(argv)
-    if args.detector.lower() == "none":
-        args.detector = None
     labels = load_labels(args.labels)
     taking = Taking.from_args(args)
     rows = []

@@ -9,7 +9,7 @@ from pydantic import Field, field_validator
 from checkpoint.client import DEFAULT_CENTRAL
 from checkpoint.paths import default_data_dir
 from checkpoint.settings import Settings
-from edge.detect.loader import LANE_DETECTOR
+from edge.detect.loader import LANE_DETECTOR, detector_named
 from edge.types import Box
 
 
@@ -54,7 +54,7 @@ class EdgeConfig(Settings):
     @field_validator("detector")
     @classmethod
     def _none_is_plate_first(cls, detector: str | None) -> str | None:
-        return None if detector is None or detector.strip().lower() in ("", "none") else detector
+        return detector_named(detector)
 
     @field_validator("roi")
     @classmethod

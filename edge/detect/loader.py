@@ -23,6 +23,12 @@ faster than whole-frame PP-OCR at p50, plate-first 3-9x, with the same 27/29 dev
 and no false read either way (docs/reading.md, "Which reader a lane runs")."""
 
 
+def detector_named(spec: str | None) -> str | None:
+    """The detector a config value or command-line word names; None (read plate-first) for
+    'none' or nothing, the words a TOML file and a shell can carry for "no detector"."""
+    return None if spec is None or spec.strip().lower() in ("", "none") else spec
+
+
 def load_detector(
     spec: str, data_dir: Path, *, threads: int = 2, min_confidence: float = 0.3
 ) -> Detector:
